@@ -1,0 +1,42 @@
+// The typed events of the agent loop and the runner. Recorders, progress displays, tracing and
+// tests observe a run through these without touching the loop. Names are noun-verb.
+import type { EpisodeContext } from './policy.js';
+import type { EpisodeOutcome, StepRecord } from './trajectory.js';
+import type { GuardVerdict } from './guard.js';
+import type { Observation } from './observation.js';
+import type { ToolCall, ToolResult } from './tool.js';
+
+/** Payloads of the agent loop's events, by event name. */
+export interface AgentEventPayloads {
+  'episode-start': { readonly episode: EpisodeContext; readonly observation: Observation };
+  'step-start': { readonly episode: EpisodeContext; readonly stepIndex: number; readonly observation: Observation };
+  'tool-call': { readonly episode: EpisodeContext; readonly stepIndex: number; readonly call: ToolCall };
+  'tool-result': { readonly episode: EpisodeContext; readonly stepIndex: number; readonly call: ToolCall; readonly result: ToolResult };
+  'guard-verdict': { readonly episode: EpisodeContext; readonly stepIndex: number; readonly guard: string; readonly verdict: GuardVerdict<unknown> };
+  action: { readonly episode: EpisodeContext; readonly stepIndex: number; readonly action: string; readonly accepted: boolean; readonly feedback?: string };
+  'step-end': { readonly episode: EpisodeContext; readonly step: StepRecord };
+  'episode-end': { readonly episode: EpisodeContext; readonly outcome: EpisodeOutcome };
+  error: { readonly episode?: EpisodeContext; readonly error: Error };
+}
+
+/** Summary of a run so far, sent with `run-progress`. */
+export interface RunProgress {
+  readonly episodesRequested: number;
+  readonly episodesFinished: number;
+  readonly episodesInFlight: number;
+  readonly successes: number;
+  readonly stepsTaken: number;
+  readonly elapsedMs: number;
+}
+
+/** Payloads of the runner's events, by event name. */
+export interface RunEventPayloads {
+  'run-start': { readonly runId?: number; readonly episodesRequested: number };
+  'run-progress': RunProgress;
+  'run-end': { readonly runId?: number; readonly progress: RunProgress; readonly status: 'finished' | 'aborted' | 'failed' };
+}
+
+/** Every event, as an eventemitter3 map of listener signatures. */
+export type AgentEvents = {
+  [Name in keyof (AgentEventPayloads & RunEventPayloads)]: (payload: (AgentEventPayloads & RunEventPayloads)[Name]) => void;
+};

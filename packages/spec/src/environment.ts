@@ -1,0 +1,82 @@
+// The environment contract, after Gymnasium: seeded reset, step with terminated vs truncated,
+// optional exact snapshot / restore, and an optional expert. Everything else is a wrapper.
+import type { ActionSpace } from './action-space.js';
+import type { Observation } from './observation.js';
+
+/** Free-form, JSON-serialisable diagnostics returned with a reset or a step. */
+export type Info = Record<string, unknown>;
+
+/** Options of `reset`. */
+export interface ResetOptions {
+  /** Seeds all randomness of the episode; the same seed and actions give the same observations. */
+  readonly seed?: number;
+  /** A task variant within the environment, when it has several. */
+  readonly task?: string;
+}
+
+/** What `reset` returns. */
+export interface ResetResult<Obs = Observation> {
+  readonly observation: Obs;
+  readonly info: Info;
+}
+
+/** What `step` returns. */
+export interface StepResult<Obs = Observation> {
+  readonly observation: Obs;
+  readonly reward: number;
+  /** The episode reached a terminal state of the task (success or failure). */
+  readonly terminated: boolean;
+  /** The episode was cut short from outside the task (a step limit). */
+  readonly truncated: boolean;
+  /** Diagnostics. Environments with a notion of success set `info.success` (boolean) at the end. */
+  readonly info: Info;
+}
+
+/** An exact, JSON-serialisable copy of an environment's state. */
+export interface EnvSnapshot {
+  /** The environment id the snapshot came from; `restore` refuses others. */
+  readonly environmentId: string;
+  /** Version of the snapshot format. */
+  readonly version: number;
+  readonly data: unknown;
+}
+
+/**
+ * A world an agent acts in. `step` rejects an invalid action with `InvalidActionError`
+ * and leaves the state unchanged; stepping before `reset` or after the episode ended throws
+ * `EnvironmentStateError`.
+ */
+export interface Environment<Obs extends Observation = Observation, Act = string> {
+  /** Registered id with a version, e.g. `gridworld/GoToLocal-v0`. */
+  readonly id: string;
+  readonly actionSpace: ActionSpace<Act>;
+  reset(options?: ResetOptions): Promise<ResetResult<Obs>>;
+  step(action: Act): Promise<StepResult<Obs>>;
+  /** Exact copy of the current state (optional capability). */
+  snapshot?(): EnvSnapshot;
+  /** Returns to a state taken by `snapshot` of the same environment id. */
+  restore?(snapshot: EnvSnapshot): void;
+  /** An action an expert would take now (optional capability); undefined when it has none. */
+  expertAction?(): Act | undefined;
+  /** Releases resources (connections, processes). Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options passed to an environment factory. */
+export interface EnvironmentOptions {
+  /** Steps after which the episode is truncated; each environment has its own default. */
+  readonly maxSteps?: number;
+  /** Environment-specific settings. */
+  readonly [key: string]: unknown;
+}
+
+/** A registered environment: its versioned id, what it is, and how to make one. */
+export interface EnvironmentSpec<Obs extends Observation = Observation, Act = string> {
+  /** `family/Name-vN`. */
+  readonly id: string;
+  /** One or two sentences for `worldloop envs`. */
+  readonly description: string;
+  /** Whether instances offer `expertAction`. */
+  readonly hasExpert: boolean;
+  create(options?: EnvironmentOptions): Environment<Obs, Act>;
+}

@@ -1,0 +1,92 @@
+// The language-model contract: plain-data requests and results, declared capabilities.
+// Unsupported settings come back as warnings, not errors (after the Vercel AI SDK provider spec).
+import type { JsonSchema, JsonValue } from './json.js';
+import type { ToolDefinition } from './tool.js';
+
+/** A part of a message's content. */
+export type MessageContentPart =
+  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'image'; readonly mediaType: string; readonly data?: string; readonly url?: string };
+
+/** A tool call made by the model, arguments parsed from JSON where they parsed. */
+export interface ModelToolCall {
+  readonly id: string;
+  readonly name: string;
+  /** Parsed arguments (object), or the raw string when it was not valid JSON. */
+  readonly arguments: unknown;
+}
+
+/** One chat message. */
+export type ChatMessage =
+  | { readonly role: 'system'; readonly content: string }
+  | { readonly role: 'user'; readonly content: string | readonly MessageContentPart[] }
+  | { readonly role: 'assistant'; readonly content: string; readonly toolCalls?: readonly ModelToolCall[] }
+  | { readonly role: 'tool'; readonly toolCallId: string; readonly name: string; readonly content: string };
+
+/** Sampling parameters; a backend that ignores one reports a warning. */
+export interface SamplingParameters {
+  readonly temperature?: number;
+  readonly topP?: number;
+  readonly topK?: number;
+  readonly maxTokens?: number;
+  readonly stop?: readonly string[];
+  readonly seed?: number;
+}
+
+/** One generation request. */
+export interface GenerateRequest {
+  readonly messages: readonly ChatMessage[];
+  /** Tools the model may call. */
+  readonly tools?: readonly ToolDefinition[];
+  /** `auto` (default), `required`, `none`, or one named tool. */
+  readonly toolChoice?: 'auto' | 'required' | 'none' | { readonly name: string };
+  /** Constrain the text output to this JSON Schema. */
+  readonly responseSchema?: JsonSchema;
+  readonly sampling?: SamplingParameters;
+  readonly signal?: AbortSignal;
+}
+
+/** Why generation stopped. */
+export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'error' | 'other';
+
+/** Token counts as the backend reported them. */
+export interface TokenUsage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  /** Prompt tokens served from the backend's prefix cache, where it reports them. */
+  readonly cachedPromptTokens?: number;
+}
+
+/** The result of one generation, as plain data. */
+export interface GenerateResult {
+  readonly text: string;
+  readonly toolCalls: readonly ModelToolCall[];
+  readonly finishReason: FinishReason;
+  readonly usage?: TokenUsage;
+  /** Wall-clock timings in milliseconds. */
+  readonly timings?: { readonly totalMs: number; readonly firstTokenMs?: number };
+  /** The backend's response body, for recording. */
+  readonly raw?: JsonValue;
+  /** Settings the backend ignored or changed. */
+  readonly warnings: readonly string[];
+}
+
+/** What a backend supports. */
+export interface ModelCapabilities {
+  readonly toolCalls: boolean;
+  readonly jsonSchema: boolean;
+  readonly logprobs: boolean;
+  readonly images: boolean;
+  /** Context window in tokens. */
+  readonly contextTokens: number;
+}
+
+/** A language-model backend: one implementation per way of running a model. */
+export interface LanguageModel {
+  /** `vllm`, `llama-cpp`, `ollama`, `langchain`, ... */
+  readonly provider: string;
+  readonly modelId: string;
+  readonly capabilities: ModelCapabilities;
+  /** Generates a completion. Transport failures throw `ModelBackendError`. */
+  generate(request: GenerateRequest): Promise<GenerateResult>;
+}

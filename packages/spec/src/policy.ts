@@ -1,0 +1,82 @@
+// Policies decide what to do. A policy begins each episode and returns an episode policy that
+// holds that episode's state, so one policy serves many concurrent episodes.
+import type { ActionSpace } from './action-space.js';
+import type { ChatMessage, GenerateResult, SamplingParameters } from './language-model.js';
+import type { MemoryHit } from './memory-store.js';
+import type { Observation } from './observation.js';
+import type { ToolBox } from './tool.js';
+
+/** The episode a policy is asked to act in. */
+export interface EpisodeContext {
+  readonly runId?: number;
+  /** Position of the episode in its run, 0-based. */
+  readonly episodeIndex: number;
+  readonly seed: number;
+  readonly environmentId: string;
+  readonly mission?: string;
+  readonly maxSteps: number;
+  readonly signal: AbortSignal;
+}
+
+/** What the perceive stage hands to the policy: the observation and what it brought to mind. */
+export interface Percept<Obs extends Observation = Observation> {
+  readonly observation: Obs;
+  /** Memories recalled for this observation and mission. */
+  readonly memories: readonly MemoryHit[];
+  /** Why the previous action did not take effect (invalid, denied), to correct it. */
+  readonly feedback?: string;
+}
+
+/** One earlier step of the episode, as a policy sees it. */
+export interface HistoryEntry<Act = string> {
+  readonly stepIndex: number;
+  readonly observationText: string;
+  readonly action: Act;
+  /** False when the environment or a guard refused the action. */
+  readonly accepted: boolean;
+  readonly feedback?: string;
+  readonly reward: number;
+}
+
+/** Everything a policy may use to decide one step. */
+export interface DecisionInput<Obs extends Observation = Observation, Act = string> {
+  readonly stepIndex: number;
+  readonly percept: Percept<Obs>;
+  readonly history: readonly HistoryEntry<Act>[];
+  readonly actionSpace: ActionSpace<Act>;
+  /** Tools this agent may call, any number of times, before deciding. */
+  readonly tools: ToolBox;
+  readonly signal: AbortSignal;
+}
+
+/** One call to a language model made while deciding, recorded with the step. */
+export interface ModelCallRecord {
+  readonly messages: readonly ChatMessage[];
+  readonly sampling?: SamplingParameters;
+  readonly result: GenerateResult;
+}
+
+/** A policy's decision for one step. */
+export interface Decision<Act = string> {
+  readonly action: Act;
+  /** The policy's stated reason, when it gave one. */
+  readonly reasoning?: string;
+  /** Model calls made for this decision (empty for policies without a model). */
+  readonly modelCalls?: readonly ModelCallRecord[];
+  /** Policy-specific, JSON-serialisable details recorded with the step. */
+  readonly info?: Record<string, unknown>;
+}
+
+/** A policy's state for one episode. */
+export interface EpisodePolicy<Obs extends Observation = Observation, Act = string> {
+  decide(input: DecisionInput<Obs, Act>): Promise<Decision<Act>>;
+  /** Called once when the episode ends, however it ends. */
+  end?(): void | Promise<void>;
+}
+
+/** Something that chooses actions: random, expert, a language model, a planner. */
+export interface Policy<Obs extends Observation = Observation, Act = string> {
+  /** Recorded with runs (`random`, `expert`, `llm:qwen2.5-7b`). */
+  readonly name: string;
+  begin(episode: EpisodeContext): EpisodePolicy<Obs, Act> | Promise<EpisodePolicy<Obs, Act>>;
+}

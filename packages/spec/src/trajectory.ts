@@ -1,0 +1,170 @@
+// The one trajectory schema: runs, episodes and steps exactly as they happened. Every export
+// format is derived from these records; fields filled by later capabilities may stay empty.
+import type { GuardVerdict } from './guard.js';
+import type { Info } from './environment.js';
+import type { JsonValue } from './json.js';
+import type { ObservationPart } from './observation.js';
+import type { ModelCallRecord } from './policy.js';
+import type { ToolCall, ToolResult } from './tool.js';
+import type { Prediction } from './world-model.js';
+
+/** An observation as stored: plain data, whatever lazy object the environment returned. */
+export interface ObservationRecord {
+  readonly text: string;
+  readonly mission?: string;
+  readonly validActions?: readonly string[];
+  readonly parts?: readonly ObservationPart[];
+  readonly features?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** A memory read or written at a step. */
+export interface MemoryReference {
+  readonly id: string;
+  /** Recall score, for reads. */
+  readonly score?: number;
+}
+
+/** A tool call made during a step, with its result. */
+export interface ToolCallRecord {
+  readonly call: ToolCall;
+  readonly result: ToolResult;
+}
+
+/** A guard's verdict on a step's action. */
+export interface GuardRecord {
+  readonly guard: string;
+  readonly verdict: GuardVerdict<unknown>;
+}
+
+/** Time spent in each stage of the step, in milliseconds. */
+export interface StepTimings {
+  readonly perceiveMs: number;
+  readonly planMs: number;
+  readonly actMs: number;
+  readonly rememberMs: number;
+}
+
+/** One step of an episode: what was seen, decided, done, and what came of it. */
+export interface StepRecord {
+  readonly stepIndex: number;
+  /** The observation the decision was made on. */
+  readonly observation: ObservationRecord;
+  /** The action the policy proposed. */
+  readonly action: string;
+  /** The action sent to the environment after guards (absent when none was sent). */
+  readonly executedAction?: string;
+  /** False when the environment or a guard refused the action; the state did not change. */
+  readonly accepted: boolean;
+  /** The refusal message fed back to the policy. */
+  readonly feedback?: string;
+  readonly reward: number;
+  readonly terminated: boolean;
+  readonly truncated: boolean;
+  readonly info: Info;
+  readonly reasoning?: string;
+  readonly toolCalls: readonly ToolCallRecord[];
+  readonly modelCalls: readonly ModelCallRecord[];
+  readonly guardVerdicts: readonly GuardRecord[];
+  /** Memories recalled for this step (ids and scores). */
+  readonly memoryReads: readonly MemoryReference[];
+  /** Memories written at this step. */
+  readonly memoryWrites: readonly MemoryReference[];
+  /** What the attached world model predicted for this action, and how far off it was. */
+  readonly worldModel?: { readonly name: string; readonly prediction: Prediction; readonly error?: Record<string, number> };
+  /** Policy-specific details. */
+  readonly policyInfo?: Record<string, unknown>;
+  readonly timings: StepTimings;
+  /** ms since the epoch when the step started. */
+  readonly startedAt: number;
+}
+
+/** Run status over its life. `running` after a crash means it was interrupted. */
+export type RunStatus = 'running' | 'finished' | 'aborted' | 'failed';
+
+/** Fields given when a run starts. */
+export interface NewRun {
+  readonly environmentId: string;
+  readonly policy: string;
+  readonly episodesRequested: number;
+  readonly baseSeed: number;
+  readonly concurrency: number;
+  readonly maxSteps?: number;
+  /** Everything needed to run it again (CLI flags, model spec), JSON. */
+  readonly config: JsonValue;
+  readonly worldloopVersion: string;
+  readonly gitCommit?: string;
+}
+
+/** A recorded run. */
+export interface RunRecord extends NewRun {
+  readonly id: number;
+  readonly status: RunStatus;
+  readonly startedAt: number;
+  readonly endedAt?: number;
+}
+
+/** Episode status. `running` in a finished run means the process died during it. */
+export type EpisodeStatus = 'running' | 'finished' | 'aborted' | 'failed';
+
+/** Fields given when an episode starts. */
+export interface NewEpisode {
+  readonly runId: number;
+  readonly episodeIndex: number;
+  readonly seed: number;
+  readonly environmentId: string;
+  readonly mission?: string;
+}
+
+/** How an episode ended. */
+export interface EpisodeOutcome {
+  readonly status: Exclude<EpisodeStatus, 'running'>;
+  /** Whether the task was achieved (`info.success` of the last step; false when unknown). */
+  readonly success: boolean;
+  readonly totalReward: number;
+  readonly stepCount: number;
+  /** Steps whose action was refused (by the environment or a guard). */
+  readonly invalidActionCount: number;
+  readonly terminated: boolean;
+  readonly truncated: boolean;
+  /** The observation after the last step. */
+  readonly finalObservation?: ObservationRecord;
+  /** The error message, for failed episodes. */
+  readonly error?: string;
+}
+
+/** A recorded episode. */
+export interface EpisodeRecord extends NewEpisode, Partial<Omit<EpisodeOutcome, 'status'>> {
+  readonly id: number;
+  readonly status: EpisodeStatus;
+  readonly startedAt: number;
+  readonly endedAt?: number;
+}
+
+/** Which episodes to list. */
+export interface EpisodeFilter {
+  readonly runId?: number;
+  readonly environmentId?: string;
+  readonly success?: boolean;
+  readonly status?: EpisodeStatus;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/**
+ * Durable storage of trajectories. Writes are durable when their promise resolves: a step whose
+ * `appendStep` resolved survives a killed process.
+ */
+export interface TrajectoryStore {
+  createRun(run: NewRun): Promise<RunRecord>;
+  endRun(runId: number, status: Exclude<RunStatus, 'running'>): Promise<void>;
+  startEpisode(episode: NewEpisode): Promise<EpisodeRecord>;
+  appendStep(episodeId: number, step: StepRecord): Promise<void>;
+  endEpisode(episodeId: number, outcome: EpisodeOutcome): Promise<void>;
+  getRun(runId: number): Promise<RunRecord | undefined>;
+  listRuns(options?: { limit?: number }): Promise<readonly RunRecord[]>;
+  getEpisode(episodeId: number): Promise<EpisodeRecord | undefined>;
+  listEpisodes(filter?: EpisodeFilter): Promise<readonly EpisodeRecord[]>;
+  /** Steps of one episode in order, streamed. */
+  readSteps(episodeId: number): AsyncIterable<StepRecord>;
+  close(): Promise<void>;
+}

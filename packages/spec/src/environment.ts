@@ -50,6 +50,8 @@ export interface Environment<Obs extends Observation = Observation, Act = string
   /** Registered id with a version, e.g. `gridworld/GoToLocal-v0`. */
   readonly id: string;
   readonly actionSpace: ActionSpace<Act>;
+  /** Steps after which the environment truncates an episode, when it has such a limit. */
+  readonly maxSteps?: number;
   reset(options?: ResetOptions): Promise<ResetResult<Obs>>;
   step(action: Act): Promise<StepResult<Obs>>;
   /** Exact copy of the current state (optional capability). */

@@ -1,6 +1,7 @@
 // Policies decide what to do. A policy begins each episode and returns an episode policy that
 // holds that episode's state, so one policy serves many concurrent episodes.
 import type { ActionSpace } from './action-space.js';
+import type { Environment } from './environment.js';
 import type { ChatMessage, GenerateResult, SamplingParameters } from './language-model.js';
 import type { MemoryHit } from './memory-store.js';
 import type { Observation } from './observation.js';
@@ -9,6 +10,8 @@ import type { ToolBox } from './tool.js';
 /** The episode a policy is asked to act in. */
 export interface EpisodeContext {
   readonly runId?: number;
+  /** Id of the recorded episode, when it is recorded. */
+  readonly episodeId?: number;
   /** Position of the episode in its run, 0-based. */
   readonly episodeIndex: number;
   readonly seed: number;
@@ -16,6 +19,11 @@ export interface EpisodeContext {
   readonly mission?: string;
   readonly maxSteps: number;
   readonly signal: AbortSignal;
+  /**
+   * The environment itself, for privileged policies (an expert, a simulator planner).
+   * Policies that stand for an agent's own knowledge must not read it.
+   */
+  readonly environment: Environment<any, any>;
 }
 
 /** What the perceive stage hands to the policy: the observation and what it brought to mind. */

@@ -1,0 +1,180 @@
+// The agent loop on the reference LineWorld: events, feedback for refused actions, tools within a
+// step, guards, stop conditions, failures that end an episode without crashing the process.
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { MemoryHit, MemoryRecord, MemoryStore, NewMemory, RecallQuery, StepRecord } from '@worldloop/spec';
+import { LineWorldEnvironment, ScriptedPolicy } from '@worldloop/testkit';
+import { Agent } from './agent.js';
+import { defineTool } from './define-tool.js';
+import { ExpertPolicy } from './expert-policy.js';
+import { RandomPolicy } from './random-policy.js';
+import { ToolRegistry } from './tool-registry.js';
+
+function collectSteps(agent: Agent): StepRecord[] {
+  const steps: StepRecord[] = [];
+  agent.events.on('step-end', ({ step }) => steps.push(step));
+  return steps;
+}
+
+describe('Agent loop', () => {
+  it('emits the stage events in order and ends on termination with success', async () => {
+    const agent = new Agent({ policy: new ExpertPolicy() });
+    const names: string[] = [];
+    for (const name of ['episode-start', 'step-start', 'action', 'step-end', 'episode-end'] as const) {
+      agent.events.on(name, () => names.push(name));
+    }
+    const environment = new LineWorldEnvironment({ length: 5 });
+    const result = await agent.runEpisode(environment, { seed: 1 }); // starts at cell 1
+    expect(result.outcome).toMatchObject({ status: 'finished', success: true, terminated: true, truncated: false, stepCount: 3, totalReward: 1 });
+    expect(names).toEqual([
+      'episode-start',
+      ...Array.from({ length: 3 }, () => ['step-start', 'action', 'step-end']).flat(),
+      'episode-end',
+    ]);
+  });
+
+  it('feeds an invalid action back to the policy, counts it, and goes on', async () => {
+    const policy = new ScriptedPolicy(['jump', 'right', 'right', 'right']);
+    const agent = new Agent({ policy });
+    const steps = collectSteps(agent);
+    const result = await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+    expect(result.outcome).toMatchObject({ success: true, invalidActionCount: 1, stepCount: 4 });
+    expect(steps[0]).toMatchObject({ action: 'jump', accepted: false, reward: 0 });
+    expect(steps[0]!.feedback).toMatch(/Invalid action "jump"/);
+    expect(policy.inputs[1]!.percept.feedback).toBe(steps[0]!.feedback);
+    expect(policy.inputs[1]!.history[0]).toMatchObject({ action: 'jump', accepted: false });
+    expect(policy.inputs[2]!.percept.feedback).toBeUndefined();
+  });
+
+  it('lets the policy call tools several times in a step; bad calls come back as data', async () => {
+    const distance = defineTool({
+      name: 'distance_to_goal',
+      description: 'Cells between a position and the goal.',
+      inputSchema: z.object({ position: z.number().int().min(0) }),
+      execute: ({ position }) => 4 - position,
+    });
+    const policy = new ScriptedPolicy([
+      async ({ tools }) => {
+        const good = await tools.call('distance_to_goal', { position: 1 });
+        const bad = await tools.call('distance_to_goal', { position: -3 });
+        const unknown = await tools.call('teleport', {});
+        return { action: 'right', info: { good: good.ok, bad: bad.ok, unknown: unknown.ok } };
+      },
+      'right',
+    ]);
+    const agent = new Agent({ policy, tools: new ToolRegistry([distance]) });
+    const calls: string[] = [];
+    agent.events.on('tool-call', ({ call }) => calls.push(call.name));
+    const steps = collectSteps(agent);
+    await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+    expect(calls).toEqual(['distance_to_goal', 'distance_to_goal', 'teleport']);
+    expect(steps[0]!.policyInfo).toEqual({ good: true, bad: false, unknown: false });
+    expect(steps[0]!.toolCalls.map((record) => record.result.ok)).toEqual([true, false, false]);
+    expect(steps[0]!.toolCalls[0]!.result).toMatchObject({ ok: true, output: 3 });
+    expect(policy.inputs[0]!.tools.definitions.map((definition) => definition.name)).toEqual(['distance_to_goal']);
+  });
+
+  it('applies guards: a denial is feedback, a rewrite changes the executed action', async () => {
+    const agent = new Agent({
+      policy: new ScriptedPolicy(['left', 'wait', 'right']),
+      guards: [
+        { name: 'no-left', check: ({ action }) => (action === 'left' ? { decision: 'deny', reason: 'never go back' } : { decision: 'allow' }) },
+        { name: 'no-waiting', check: ({ action }) => (action === 'wait' ? { decision: 'rewrite', action: 'right', reason: 'keep moving' } : { decision: 'allow' }) },
+      ],
+    });
+    const steps = collectSteps(agent);
+    const result = await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+    expect(steps[0]).toMatchObject({ action: 'left', accepted: false });
+    expect(steps[0]!.executedAction).toBeUndefined();
+    expect(steps[0]!.feedback).toMatch(/refused by guard no-left: never go back/);
+    expect(steps[1]).toMatchObject({ action: 'wait', executedAction: 'right', accepted: true });
+    expect(steps[1]!.guardVerdicts.map((record) => record.verdict.decision)).toEqual(['allow', 'rewrite']);
+    expect(result.outcome).toMatchObject({ success: true, invalidActionCount: 1 });
+  });
+
+  it('truncates at the step limit, counting refused actions', async () => {
+    const agent = new Agent({ policy: new ScriptedPolicy(['jump']), maxSteps: 6 });
+    const result = await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+    expect(result.outcome).toMatchObject({ status: 'finished', success: false, truncated: true, terminated: false, stepCount: 6, invalidActionCount: 6 });
+  });
+
+  it('stops when its signal aborts', async () => {
+    const controller = new AbortController();
+    const policy = new ScriptedPolicy([
+      'wait',
+      () => {
+        controller.abort();
+        return { action: 'wait' };
+      },
+    ]);
+    const result = await new Agent({ policy }).runEpisode(new LineWorldEnvironment(), { seed: 1, signal: controller.signal });
+    expect(result.outcome).toMatchObject({ status: 'aborted', stepCount: 2 });
+  });
+
+  it('ends the episode as failed when the policy throws, reporting an error event', async () => {
+    const agent = new Agent({ policy: new ScriptedPolicy(['right', () => { throw new Error('model server went away'); }]) });
+    const errors: Error[] = [];
+    agent.events.on('error', ({ error }) => errors.push(error));
+    const result = await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+    expect(result.outcome).toMatchObject({ status: 'failed', stepCount: 1, error: 'model server went away' });
+    expect(errors.map((error) => error.message)).toEqual(['model server went away']);
+  });
+
+  it('recalls memories in perceive and writes them in remember, recording both', async () => {
+    const written: NewMemory[] = [];
+    const queries: RecallQuery[] = [];
+    const memory: MemoryStore = {
+      write: async (memories) => {
+        written.push(...memories);
+        return memories.map((item, index): MemoryRecord => ({ ...item, id: `m${written.length - memories.length + index}`, importance: item.importance ?? 0, createdAt: 0 }));
+      },
+      recall: async (query) => {
+        queries.push(query);
+        return written.slice(-1).map((item, index): MemoryHit => ({
+          record: { ...item, id: `m${written.length - 1 + index}`, importance: 0, createdAt: 0 },
+          score: 0.5,
+          components: { lexical: 0.5, vector: 0, recency: 0, importance: 0 },
+        }));
+      },
+      close: async () => {},
+    };
+    const agent = new Agent({ policy: new ExpertPolicy(), memory: { store: memory, namespace: 'agent:test' } });
+    const steps = collectSteps(agent);
+    await agent.runEpisode(new LineWorldEnvironment(), { seed: 2 });
+    expect(queries[0]).toMatchObject({ namespaces: ['agent:test'], limit: 5 });
+    expect(queries[0]!.text).toContain('reach the goal');
+    expect(written).toHaveLength(2);
+    expect(written[0]).toMatchObject({ kind: 'action-outcome', namespace: 'agent:test', provenance: { stepIndex: 0 } });
+    expect(steps[0]!.memoryWrites).toEqual([{ id: 'm0' }]);
+    expect(steps[1]!.memoryReads).toEqual([{ id: 'm0', score: 0.5 }]);
+  });
+});
+
+describe('model-free policies', () => {
+  it('RandomPolicy is reproducible per episode seed and only picks valid actions', async () => {
+    const play = async (seed: number): Promise<string[]> => {
+      const agent = new Agent({ policy: new RandomPolicy(), maxSteps: 15 });
+      const steps = collectSteps(agent);
+      await agent.runEpisode(new LineWorldEnvironment({ length: 30 }), { seed });
+      return steps.map((step) => step.action);
+    };
+    const first = await play(3);
+    expect(await play(3)).toEqual(first);
+    expect(await play(4)).not.toEqual(first);
+    expect(first.every((action) => ['left', 'right', 'wait'].includes(action))).toBe(true);
+  });
+
+  it('RandomPolicy can be restricted with a filter', async () => {
+    const agent = new Agent({ policy: new RandomPolicy({ filter: (action: string) => action !== 'left' && action !== 'wait' }) });
+    const result = await agent.runEpisode(new LineWorldEnvironment(), { seed: 0 });
+    expect(result.outcome).toMatchObject({ success: true, stepCount: 4 });
+  });
+
+  it('ExpertPolicy refuses an environment without an expert', async () => {
+    const environment = new LineWorldEnvironment();
+    Object.defineProperty(environment, 'expertAction', { value: undefined });
+    const result = await new Agent({ policy: new ExpertPolicy() }).runEpisode(environment, { seed: 0 });
+    expect(result.outcome).toMatchObject({ status: 'failed' });
+    expect(result.outcome.error).toMatch(/has no expert/);
+  });
+});

@@ -1,0 +1,342 @@
+// The agent loop: perceive → plan → act → remember, one episode at a time, every stage observable
+// through typed events. Model-side mistakes (invalid actions, guard denials, bad tool calls) go
+// back to the policy as feedback and the episode goes on; policy and environment failures end
+// the episode as `failed` (recorded, reported as an `error` event); store failures propagate,
+// because a run that cannot record must stop.
+import {
+  InvalidActionError,
+  StoreError,
+  type Decision,
+  type Environment,
+  type EpisodeContext,
+  type EpisodeOutcome,
+  type EpisodePolicy,
+  type Guard,
+  type GuardRecord,
+  type HistoryEntry,
+  type Info,
+  type MemoryHit,
+  type MemoryReference,
+  type MemoryStore,
+  type NewMemory,
+  type Observation,
+  type Percept,
+  type Policy,
+  type StepRecord,
+  type ToolBox,
+  type ToolCall,
+  type ToolCallRecord,
+  type TrajectoryStore,
+} from '@worldloop/spec';
+import { AgentEventBus } from './agent-event-bus.js';
+import { toObservationRecord } from './observation-record.js';
+import type { ToolAccess, ToolRegistry } from './tool-registry.js';
+
+/** How an agent remembers: where, under which namespace, and what each step becomes. */
+export interface AgentMemoryOptions {
+  readonly store: MemoryStore;
+  /** Namespace memories are written to and recalled from (default `agent:<policy name>`). */
+  readonly namespace?: string;
+  /** How many memories the perceive stage recalls (default 5). */
+  readonly recallLimit?: number;
+  /** Turns a finished step into memories to write (default: one `action-outcome` memory). */
+  readonly toMemories?: (step: StepRecord, episode: EpisodeContext) => NewMemory[];
+}
+
+/** Options of an `Agent`. */
+export interface AgentOptions<Obs extends Observation = Observation, Act = string> {
+  readonly policy: Policy<Obs, Act>;
+  /** Tools the policy may call while planning. */
+  readonly tools?: ToolRegistry;
+  /** Which of the registry's tools this agent may use. */
+  readonly toolAccess?: ToolAccess;
+  /** Checks applied, in order, to every proposed action. */
+  readonly guards?: readonly Guard<Act>[];
+  readonly memory?: AgentMemoryOptions;
+  /** Where runs, episodes and steps are recorded; nothing is recorded when absent. */
+  readonly store?: TrajectoryStore;
+  /** The event bus; a new one when absent. */
+  readonly events?: AgentEventBus;
+  /** Step limit of an episode; defaults to the environment's `maxSteps`, else 1,000. */
+  readonly maxSteps?: number;
+}
+
+/** Options of one episode. */
+export interface EpisodeOptions {
+  readonly seed: number;
+  readonly episodeIndex?: number;
+  /** The recorded run this episode belongs to (needed to record it). */
+  readonly runId?: number;
+  readonly task?: string;
+  readonly signal?: AbortSignal;
+  readonly maxSteps?: number;
+}
+
+/** What `runEpisode` returns. */
+export interface EpisodeResult {
+  /** Id of the recorded episode, when a store is attached and a run id was given. */
+  readonly episodeId?: number;
+  readonly episodeIndex: number;
+  readonly seed: number;
+  readonly outcome: EpisodeOutcome;
+}
+
+const DEFAULT_MAX_STEPS = 1000;
+
+/** Runs episodes of an environment with a policy, tools, guards, memory and a recorder. */
+export class Agent<Obs extends Observation = Observation, Act = string> {
+  /** Events of every episode this agent runs. */
+  readonly events: AgentEventBus;
+  readonly policy: Policy<Obs, Act>;
+  readonly store?: TrajectoryStore;
+
+  constructor(private readonly options: AgentOptions<Obs, Act>) {
+    this.events = options.events ?? new AgentEventBus();
+    this.policy = options.policy;
+    this.store = options.store;
+  }
+
+  /** Runs one episode to its end (terminated, truncated, step limit, abort or failure). */
+  async runEpisode(environment: Environment<Obs, Act>, options: EpisodeOptions): Promise<EpisodeResult> {
+    const signal = options.signal ?? new AbortController().signal;
+    const episodeIndex = options.episodeIndex ?? 0;
+    const maxSteps = options.maxSteps ?? this.options.maxSteps ?? environment.maxSteps ?? DEFAULT_MAX_STEPS;
+    const store = options.runId !== undefined ? this.store : undefined;
+
+    const { observation: first } = await environment.reset({ seed: options.seed, ...(options.task ? { task: options.task } : {}) });
+    const mission = first.mission !== undefined ? { mission: first.mission } : {};
+    const episodeId = store
+      ? (await store.startEpisode({ runId: options.runId!, episodeIndex, seed: options.seed, environmentId: environment.id, ...mission })).id
+      : undefined;
+    const episode: EpisodeContext = {
+      ...(options.runId !== undefined ? { runId: options.runId } : {}),
+      ...(episodeId !== undefined ? { episodeId } : {}),
+      episodeIndex,
+      seed: options.seed,
+      environmentId: environment.id,
+      ...mission,
+      maxSteps,
+      signal,
+      environment,
+    };
+    this.events.emit('episode-start', { episode, observation: first });
+
+    let observation = first;
+    let totalReward = 0;
+    let invalidActionCount = 0;
+    let stepCount = 0;
+    let terminated = false;
+    let truncated = false;
+    let success = false;
+    let feedback: string | undefined;
+    let status: EpisodeOutcome['status'] = 'finished';
+    let failure: string | undefined;
+    const history: HistoryEntry<Act>[] = [];
+    let episodePolicy: EpisodePolicy<Obs, Act> | undefined;
+
+    try {
+      episodePolicy = await this.options.policy.begin(episode);
+      while (!terminated && !truncated) {
+        if (signal.aborted) {
+          status = 'aborted';
+          break;
+        }
+        const stepIndex = stepCount;
+        const startedAt = Date.now();
+        const t0 = performance.now();
+        this.events.emit('step-start', { episode, stepIndex, observation });
+
+        // perceive
+        const memories = this.options.memory ? await this.recall(observation, episode) : NO_MEMORIES;
+        const percept: Percept<Obs> = feedback === undefined ? { observation, memories } : { observation, memories, feedback };
+        const t1 = performance.now();
+
+        // plan
+        const toolCalls: ToolCallRecord[] = [];
+        const decision: Decision<Act> = await episodePolicy.decide({
+          stepIndex,
+          percept,
+          history,
+          actionSpace: environment.actionSpace,
+          tools: this.toolBox(episode, stepIndex, toolCalls),
+          signal,
+        });
+        const t2 = performance.now();
+
+        // act (after guards)
+        const guardVerdicts: GuardRecord[] = [];
+        let executed: Act | undefined = decision.action;
+        feedback = undefined;
+        if (this.options.guards) {
+          for (const guard of this.options.guards) {
+            const verdict = await guard.check({ episodeIndex, stepIndex, observation, action: executed });
+            guardVerdicts.push({ guard: guard.name, verdict });
+            this.events.emit('guard-verdict', { episode, stepIndex, guard: guard.name, verdict });
+            if (verdict.decision === 'deny') {
+              feedback = `Action ${formatAction(executed)} was refused by guard ${guard.name}: ${verdict.reason}`;
+              executed = undefined;
+              break;
+            }
+            if (verdict.decision === 'rewrite') executed = verdict.action;
+          }
+        }
+        let reward = 0;
+        let info: Info = {};
+        const previous = observation;
+        if (executed !== undefined) {
+          try {
+            const result = await environment.step(executed);
+            observation = result.observation;
+            reward = result.reward;
+            terminated = result.terminated;
+            truncated = result.truncated;
+            info = result.info;
+          } catch (error) {
+            if (!(error instanceof InvalidActionError)) throw error;
+            feedback = error.message;
+          }
+        }
+        const accepted = feedback === undefined;
+        if (!accepted) invalidActionCount++;
+        stepCount++;
+        totalReward += reward;
+        if (terminated || truncated) success = info.success === true;
+        if (!terminated && !truncated && stepCount >= maxSteps) truncated = true;
+        const actionText = formatAction(decision.action);
+        this.events.emit('action', accepted ? { episode, stepIndex, action: actionText, accepted } : { episode, stepIndex, action: actionText, accepted, feedback: feedback! });
+        const t3 = performance.now();
+
+        // remember
+        history.push(new RecordedHistoryEntry(stepIndex, previous, decision.action, accepted, feedback, reward));
+        if (store || this.options.memory || this.events.listenerCount('step-end') > 0) {
+          const step: StepRecord = {
+            stepIndex,
+            observation: toObservationRecord(previous),
+            action: actionText,
+            ...(executed !== undefined ? { executedAction: formatAction(executed) } : {}),
+            accepted,
+            ...(feedback !== undefined ? { feedback } : {}),
+            reward,
+            terminated,
+            truncated,
+            info,
+            ...(decision.reasoning !== undefined ? { reasoning: decision.reasoning } : {}),
+            toolCalls,
+            modelCalls: decision.modelCalls ?? [],
+            guardVerdicts,
+            memoryReads: memories.map((hit): MemoryReference => ({ id: hit.record.id, score: hit.score })),
+            memoryWrites: [],
+            ...(decision.info !== undefined ? { policyInfo: decision.info } : {}),
+            timings: { perceiveMs: t1 - t0, planMs: t2 - t1, actMs: t3 - t2, rememberMs: 0 },
+            startedAt,
+          };
+          const written = this.options.memory ? await this.remember(step, episode) : [];
+          const complete: StepRecord = { ...step, memoryWrites: written, timings: { ...step.timings, rememberMs: performance.now() - t3 } };
+          if (store) await store.appendStep(episodeId!, complete);
+          this.events.emit('step-end', { episode, step: complete });
+        }
+      }
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
+      status = signal.aborted ? 'aborted' : 'failed';
+      failure = error instanceof Error ? error.message : String(error);
+      this.events.emit('error', { episode, error: error instanceof Error ? error : new Error(failure) });
+    } finally {
+      await episodePolicy?.end?.();
+    }
+
+    const outcome: EpisodeOutcome = {
+      status,
+      success,
+      totalReward,
+      stepCount,
+      invalidActionCount,
+      terminated,
+      truncated,
+      finalObservation: toObservationRecord(observation),
+      ...(failure !== undefined ? { error: failure } : {}),
+    };
+    if (store) await store.endEpisode(episodeId!, outcome);
+    this.events.emit('episode-end', { episode, outcome });
+    return { ...(episodeId !== undefined ? { episodeId } : {}), episodeIndex, seed: options.seed, outcome };
+  }
+
+  private toolBox(episode: EpisodeContext, stepIndex: number, records: ToolCallRecord[]): ToolBox {
+    const registry = this.options.tools;
+    if (!registry) return EMPTY_TOOL_BOX;
+    const access = this.options.toolAccess ?? {};
+    const context = { episodeIndex: episode.episodeIndex, stepIndex, signal: episode.signal };
+    let counter = 0;
+    return {
+      definitions: registry.definitions(access),
+      call: async (name, args, options) => {
+        const call: ToolCall = { id: options?.id ?? `call_${stepIndex}_${counter++}`, name, arguments: args };
+        this.events.emit('tool-call', { episode, stepIndex, call });
+        const result = await registry.call(name, args, access, context);
+        records.push({ call, result });
+        this.events.emit('tool-result', { episode, stepIndex, call, result });
+        return result;
+      },
+    };
+  }
+
+  private async recall(observation: Obs, episode: EpisodeContext): Promise<readonly MemoryHit[]> {
+    const memory = this.options.memory!;
+    return memory.store.recall({
+      text: episode.mission ? `${episode.mission}\n${observation.text}` : observation.text,
+      namespaces: [memory.namespace ?? `agent:${this.policy.name}`],
+      limit: memory.recallLimit ?? 5,
+    });
+  }
+
+  private async remember(step: StepRecord, episode: EpisodeContext): Promise<MemoryReference[]> {
+    const memory = this.options.memory!;
+    const namespace = memory.namespace ?? `agent:${this.policy.name}`;
+    const memories = memory.toMemories ? memory.toMemories(step, episode) : [defaultStepMemory(step, episode, namespace)];
+    if (memories.length === 0) return [];
+    const written = await memory.store.write(memories);
+    return written.map((record) => ({ id: record.id }));
+  }
+}
+
+/** A history entry that reads the observation's text only when a policy asks for it. */
+class RecordedHistoryEntry<Act> implements HistoryEntry<Act> {
+  constructor(
+    readonly stepIndex: number,
+    private readonly observation: Observation,
+    readonly action: Act,
+    readonly accepted: boolean,
+    readonly feedback: string | undefined,
+    readonly reward: number,
+  ) {}
+
+  get observationText(): string {
+    return this.observation.text;
+  }
+}
+
+const NO_MEMORIES: readonly MemoryHit[] = Object.freeze([]);
+const EMPTY_TOOL_BOX: ToolBox = Object.freeze({
+  definitions: [],
+  call: async (name: string) => ({ ok: false as const, error: { code: 'tool-input', message: `Unknown tool ${JSON.stringify(name)}. This agent has no tools.` }, durationMs: 0 }),
+});
+
+/** Actions are recorded as text: strings as they are, anything else as JSON. */
+export function formatAction(action: unknown): string {
+  return typeof action === 'string' ? action : JSON.stringify(action);
+}
+
+function defaultStepMemory(step: StepRecord, episode: EpisodeContext, namespace: string): NewMemory {
+  const outcome = step.accepted ? `reward ${step.reward}` : `refused: ${step.feedback}`;
+  return {
+    kind: 'action-outcome',
+    text: `${episode.mission ? `[${episode.mission}] ` : ''}${step.action} → ${outcome}`,
+    importance: !step.accepted || step.reward > 0 ? 0.6 : 0.1,
+    namespace,
+    provenance: {
+      ...(episode.runId !== undefined ? { runId: episode.runId } : {}),
+      ...(episode.episodeId !== undefined ? { episodeId: episode.episodeId } : {}),
+      stepIndex: step.stepIndex,
+    },
+  };
+}

@@ -1,0 +1,20 @@
+// Environment registry: lookup, versioned ids, helpful errors for unknown ids.
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@worldloop/spec';
+import { lineWorldEnvironment } from '@worldloop/testkit';
+import { EnvironmentRegistry } from './environment-registry.js';
+
+describe('EnvironmentRegistry', () => {
+  it('finds registered specs and suggests close ids for unknown ones', () => {
+    const registry = new EnvironmentRegistry([lineWorldEnvironment]);
+    expect(registry.get('testkit/LineWorld-v0')).toBe(lineWorldEnvironment);
+    expect(() => registry.get('testkit/LineWorld-v9')).toThrow(ConfigError);
+    expect(() => registry.get('LineWorld')).toThrow(/Did you mean testkit\/LineWorld-v0/);
+  });
+
+  it('refuses duplicate and unversioned ids', () => {
+    const registry = new EnvironmentRegistry([lineWorldEnvironment]);
+    expect(() => registry.register(lineWorldEnvironment)).toThrow(/registered twice/);
+    expect(() => registry.register({ ...lineWorldEnvironment, id: 'noversion' })).toThrow(/family\/Name-v0/);
+  });
+});

@@ -1,0 +1,68 @@
+// The runner: concurrency limit, deterministic seeds, progress events, summaries.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, type DecisionInput } from '@worldloop/spec';
+import { LineWorldEnvironment, ScriptedPolicy } from '@worldloop/testkit';
+import { Agent } from './agent.js';
+import { ExpertPolicy } from './expert-policy.js';
+import { RandomPolicy } from './random-policy.js';
+import { Runner } from './runner.js';
+import { deriveSeed } from './seeded-random.js';
+
+describe('Runner', () => {
+  it('keeps at most `concurrency` episodes in flight and runs them all', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const policy = new ScriptedPolicy([
+      async (_input: DecisionInput) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        inFlight--;
+        return { action: 'right' };
+      },
+    ]);
+    const summary = await new Runner(new Agent({ policy })).run({ createEnvironment: () => new LineWorldEnvironment(), episodes: 12, concurrency: 3 });
+    expect(peak).toBe(3);
+    expect(summary.episodes).toHaveLength(12);
+    expect(summary.successRate).toBe(1);
+    expect(summary.episodes.map((result) => result.episodeIndex)).toEqual([...Array(12).keys()]);
+  });
+
+  it('derives episode seeds from the base seed, so runs reproduce at any concurrency', async () => {
+    const run = async (concurrency: number) =>
+      new Runner(new Agent({ policy: new RandomPolicy(), maxSteps: 30 })).run({
+        createEnvironment: () => new LineWorldEnvironment({ length: 8, maxSteps: 30 }),
+        episodes: 10,
+        concurrency,
+        baseSeed: 5,
+      });
+    const sequential = await run(1);
+    const concurrent = await run(4);
+    expect(sequential.episodes.map((result) => result.seed)).toEqual([...Array(10).keys()].map((index) => deriveSeed(5, index)));
+    expect(concurrent.episodes.map((result) => result.outcome)).toEqual(sequential.episodes.map((result) => result.outcome));
+  });
+
+  it('reports progress and summarises success, reward and steps', async () => {
+    const agent = new Agent({ policy: new ExpertPolicy() });
+    const progress: number[] = [];
+    agent.events.on('run-progress', (event) => progress.push(event.episodesFinished));
+    const summary = await new Runner(agent).run({ createEnvironment: () => new LineWorldEnvironment(), episodes: 5, progressIntervalMs: 0 });
+    expect(progress).toEqual([1, 2, 3, 4, 5]);
+    expect(summary).toMatchObject({ status: 'finished', successRate: 1, meanReward: 1, invalidActions: 0, failedEpisodes: 0 });
+    expect(summary.totalSteps).toBe(summary.episodes.reduce((sum, result) => sum + result.outcome.stepCount, 0));
+  });
+
+  it('counts failed episodes and goes on', async () => {
+    let calls = 0;
+    const policy = new ScriptedPolicy([() => { if (calls++ % 2 === 0) throw new Error('flaky'); return { action: 'right' }; }, 'right']);
+    const summary = await new Runner(new Agent({ policy })).run({ createEnvironment: () => new LineWorldEnvironment(), episodes: 4 });
+    expect(summary.failedEpisodes).toBeGreaterThan(0);
+    expect(summary.episodes).toHaveLength(4);
+  });
+
+  it('refuses bad options with ConfigError', async () => {
+    const runner = new Runner(new Agent({ policy: new ExpertPolicy() }));
+    await expect(runner.run({ createEnvironment: () => new LineWorldEnvironment(), episodes: 0 })).rejects.toBeInstanceOf(ConfigError);
+    await expect(runner.run({ createEnvironment: () => new LineWorldEnvironment(), episodes: 2, concurrency: 1.5 })).rejects.toThrow(/concurrency/);
+  });
+});

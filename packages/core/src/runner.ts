@@ -1,0 +1,158 @@
+// Runs N episodes with at most `concurrency` in flight, each with its own environment instance,
+// seeds derived deterministically from a base seed, progress reported as events. An episode that
+// fails is recorded and counted; the run goes on. A store failure or an abort stops the run.
+import { ConfigError, type Environment, type JsonValue, type Observation, type RunProgress, type RunStatus } from '@worldloop/spec';
+import type { Agent, EpisodeResult } from './agent.js';
+import { deriveSeed } from './seeded-random.js';
+
+/** Options of a run. */
+export interface RunOptions<Obs extends Observation = Observation, Act = string> {
+  /** Makes a fresh environment; called once per concurrent slot, instances are reused across episodes. */
+  readonly createEnvironment: () => Environment<Obs, Act>;
+  /** Number of episodes (at least 1). */
+  readonly episodes: number;
+  /** Episodes in flight at once (default 1). */
+  readonly concurrency?: number;
+  /** Seed of the run; episode i gets `deriveSeed(baseSeed, i)` (default 0). */
+  readonly baseSeed?: number;
+  /** Step limit per episode; the agent's or the environment's when absent. */
+  readonly maxSteps?: number;
+  /** Stops the run: no new episode starts, episodes in flight end as `aborted`. */
+  readonly signal?: AbortSignal;
+  /** What to record with the run so it can be repeated (CLI flags, model spec). */
+  readonly config?: JsonValue;
+  /** Version string recorded with the run. */
+  readonly worldloopVersion?: string;
+  readonly gitCommit?: string;
+  /** How often `run-progress` is emitted at most, in milliseconds (default 250; every episode end when 0). */
+  readonly progressIntervalMs?: number;
+}
+
+/** Figures of a finished run. Success rate counts episodes whose environment reported success. */
+export interface RunSummary {
+  readonly runId?: number;
+  readonly environmentId: string;
+  readonly policy: string;
+  readonly status: Exclude<RunStatus, 'running'>;
+  /** Results in episode-index order. */
+  readonly episodes: readonly EpisodeResult[];
+  readonly successRate: number;
+  readonly meanReward: number;
+  readonly meanSteps: number;
+  readonly invalidActions: number;
+  readonly failedEpisodes: number;
+  readonly totalSteps: number;
+  readonly elapsedMs: number;
+  readonly stepsPerSecond: number;
+}
+
+/** Runs many episodes of one agent. */
+export class Runner<Obs extends Observation = Observation, Act = string> {
+  constructor(private readonly agent: Agent<Obs, Act>) {}
+
+  /** Runs the episodes and returns their summary; rejects only on store failures and bad options. */
+  async run(options: RunOptions<Obs, Act>): Promise<RunSummary> {
+    const episodes = options.episodes;
+    const concurrency = options.concurrency ?? 1;
+    if (!Number.isInteger(episodes) || episodes < 1) throw new ConfigError(`episodes must be a positive integer, got ${episodes}.`);
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError(`concurrency must be a positive integer, got ${concurrency}.`);
+    const baseSeed = options.baseSeed ?? 0;
+    const events = this.agent.events;
+    const store = this.agent.store;
+    const slots = Math.min(concurrency, episodes);
+    const environments = Array.from({ length: slots }, () => options.createEnvironment());
+    const environmentId = environments[0]!.id;
+
+    const run = store
+      ? await store.createRun({
+          environmentId,
+          policy: this.agent.policy.name,
+          episodesRequested: episodes,
+          baseSeed,
+          concurrency,
+          ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+          config: options.config ?? null,
+          worldloopVersion: options.worldloopVersion ?? 'unknown',
+          ...(options.gitCommit !== undefined ? { gitCommit: options.gitCommit } : {}),
+        })
+      : undefined;
+    const runId = run?.id;
+    events.emit('run-start', { ...(runId !== undefined ? { runId } : {}), episodesRequested: episodes });
+
+    const startedAt = performance.now();
+    const results: EpisodeResult[] = new Array(episodes);
+    let next = 0;
+    let inFlight = 0;
+    let finished = 0;
+    let successes = 0;
+    let stepsTaken = 0;
+    let lastProgressAt = -Infinity;
+    const progressIntervalMs = options.progressIntervalMs ?? 250;
+    const progress = (): RunProgress => ({
+      episodesRequested: episodes,
+      episodesFinished: finished,
+      episodesInFlight: inFlight,
+      successes,
+      stepsTaken,
+      elapsedMs: performance.now() - startedAt,
+    });
+
+    const worker = async (environment: Environment<Obs, Act>): Promise<void> => {
+      while (next < episodes && !options.signal?.aborted) {
+        const episodeIndex = next++;
+        inFlight++;
+        const result = await this.agent.runEpisode(environment, {
+          seed: deriveSeed(baseSeed, episodeIndex),
+          episodeIndex,
+          ...(runId !== undefined ? { runId } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+        });
+        inFlight--;
+        results[episodeIndex] = result;
+        finished++;
+        if (result.outcome.success) successes++;
+        stepsTaken += result.outcome.stepCount;
+        const now = performance.now();
+        if (now - lastProgressAt >= progressIntervalMs || finished === episodes) {
+          lastProgressAt = now;
+          events.emit('run-progress', progress());
+        }
+      }
+    };
+
+    let status: Exclude<RunStatus, 'running'> = 'finished';
+    try {
+      await Promise.all(environments.map(worker));
+      if (options.signal?.aborted) status = 'aborted';
+    } catch (error) {
+      status = 'failed';
+      events.emit('error', { error: error instanceof Error ? error : new Error(String(error)) });
+      throw error;
+    } finally {
+      await Promise.all(environments.map((environment) => environment.close()));
+      if (runId !== undefined) await store!.endRun(runId, status).catch(() => undefined);
+      const finalProgress = progress();
+      events.emit('run-end', { ...(runId !== undefined ? { runId } : {}), progress: finalProgress, status });
+    }
+
+    const done = results.filter((result): result is EpisodeResult => result !== undefined);
+    const elapsedMs = performance.now() - startedAt;
+    const count = Math.max(done.length, 1);
+    return {
+      ...(runId !== undefined ? { runId } : {}),
+      environmentId,
+      policy: this.agent.policy.name,
+      status,
+      episodes: done,
+      successRate: done.filter((result) => result.outcome.success).length / count,
+      meanReward: done.reduce((sum, result) => sum + result.outcome.totalReward, 0) / count,
+      meanSteps: done.reduce((sum, result) => sum + result.outcome.stepCount, 0) / count,
+      invalidActions: done.reduce((sum, result) => sum + result.outcome.invalidActionCount, 0),
+      failedEpisodes: done.filter((result) => result.outcome.status === 'failed').length,
+      totalSteps: stepsTaken,
+      elapsedMs,
+      stepsPerSecond: (stepsTaken / elapsedMs) * 1000,
+    };
+  }
+}

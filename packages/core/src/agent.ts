@@ -29,7 +29,7 @@ import {
   type TrajectoryStore,
 } from '@worldloop/spec';
 import { AgentEventBus } from './agent-event-bus.js';
-import { toObservationRecord } from './observation-record.js';
+import { observationRecord } from './observation-record.js';
 import type { ToolAccess, ToolRegistry } from './tool-registry.js';
 
 /** How an agent remembers: where, under which namespace, and what each step becomes. */
@@ -211,7 +211,7 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
         if (store || this.options.memory || this.events.listenerCount('step-end') > 0) {
           const step: StepRecord = {
             stepIndex,
-            observation: toObservationRecord(previous),
+            observation: observationRecord(previous),
             action: actionText,
             ...(executed !== undefined ? { executedAction: formatAction(executed) } : {}),
             accepted,
@@ -253,7 +253,7 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
       invalidActionCount,
       terminated,
       truncated,
-      finalObservation: toObservationRecord(observation),
+      finalObservation: observationRecord(observation),
       ...(failure !== undefined ? { error: failure } : {}),
     };
     if (store) await store.endEpisode(episodeId!, outcome);

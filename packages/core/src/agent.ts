@@ -82,6 +82,12 @@ export interface EpisodeResult {
 }
 
 const DEFAULT_MAX_STEPS = 1000;
+const YIELD_EVERY_STEPS = 64;
+
+/** Resolves on the next turn of the event loop (after pending I/O and signals). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 /** Runs episodes of an environment with a policy, tools, guards, memory and a recorder. */
 export class Agent<Obs extends Observation = Observation, Act = string> {
@@ -142,6 +148,9 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
           break;
         }
         const stepIndex = stepCount;
+        // Environments and stores that resolve at once would keep the loop in microtasks forever;
+        // yield now and then so signals (Ctrl-C), timers and I/O get their turn.
+        if (stepIndex % YIELD_EVERY_STEPS === YIELD_EVERY_STEPS - 1) await yieldToEventLoop();
         const startedAt = Date.now();
         const t0 = performance.now();
         this.events.emit('step-start', { episode, stepIndex, observation });

@@ -34,8 +34,9 @@ export interface RunSummary {
   readonly environmentId: string;
   readonly policy: string;
   readonly status: Exclude<RunStatus, 'running'>;
-  /** Results in episode-index order. */
+  /** Results in episode-index order, aborted episodes included. */
   readonly episodes: readonly EpisodeResult[];
+  /** The rates and means below are over episodes that were not aborted. */
   readonly successRate: number;
   readonly meanReward: number;
   readonly meanSteps: number;
@@ -99,6 +100,8 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
 
     const worker = async (environment: Environment<Obs, Act>): Promise<void> => {
       while (next < episodes && !options.signal?.aborted) {
+        await new Promise((resolve) => setImmediate(resolve)); // let signals and I/O in between episodes
+        if (next >= episodes || options.signal?.aborted) break;
         const episodeIndex = next++;
         inFlight++;
         const result = await this.agent.runEpisode(environment, {
@@ -136,7 +139,9 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
       events.emit('run-end', { ...(runId !== undefined ? { runId } : {}), progress: finalProgress, status });
     }
 
-    const done = results.filter((result): result is EpisodeResult => result !== undefined);
+    const ran = results.filter((result): result is EpisodeResult => result !== undefined);
+    // Episodes cut short by an abort say nothing about the policy: they are listed, not averaged.
+    const done = ran.filter((result) => result.outcome.status !== 'aborted');
     const elapsedMs = performance.now() - startedAt;
     const count = Math.max(done.length, 1);
     return {
@@ -144,7 +149,7 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
       environmentId,
       policy: this.agent.policy.name,
       status,
-      episodes: done,
+      episodes: ran,
       successRate: done.filter((result) => result.outcome.success).length / count,
       meanReward: done.reduce((sum, result) => sum + result.outcome.totalReward, 0) / count,
       meanSteps: done.reduce((sum, result) => sum + result.outcome.stepCount, 0) / count,

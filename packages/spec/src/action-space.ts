@@ -16,4 +16,9 @@ export interface ActionSpace<Act = string> {
   validate(action: unknown): ActionValidation<Act>;
   /** Actions the current state accepts, when they can be listed (a finite, state-dependent set). */
   validActions?(): readonly Act[];
+  /**
+   * The low-level actions (one environment step each) when the space also has higher-level ones,
+   * such as text commands planned into primitives. Baselines (random agents) and RL use these.
+   */
+  primitiveActions?(): readonly Act[];
 }

@@ -1,0 +1,17 @@
+// The task of an episode in language and as data, as BabyAI's GoTo / Pickup / Open instructions.
+import type { ObjectDescription } from './object-description.js';
+
+/** What the mission asks: face the object, pick it up, or open the door. */
+export type MissionKind = 'go-to' | 'pick-up' | 'open';
+
+/**
+ * A mission. Success (as BabyAI verifies it): `go-to` when a matching object is in the cell in
+ * front of the agent after any step; `pick-up` when a pickup leaves a matching object in the hands;
+ * `open` when a toggle leaves a matching door in front open.
+ */
+export interface Mission {
+  readonly kind: MissionKind;
+  readonly target: ObjectDescription;
+  /** The mission in words: `go to the red ball`. */
+  readonly text: string;
+}

@@ -1,0 +1,94 @@
+// `worldloop run`: runs N episodes of an environment with a policy, records them to SQLite, shows
+// progress, and ends with a summary table. Ctrl-C stops cleanly: episodes in flight are recorded
+// as aborted and the run as aborted.
+import { execFileSync } from 'node:child_process';
+import { Agent, ExpertPolicy, RandomPolicy, Runner } from '@worldloop/core';
+import type { Policy } from '@worldloop/spec';
+import type { CliIo } from '../cli-io.js';
+import { defaultEnvironments } from '../default-environments.js';
+import { openStore } from '../open-store.js';
+import { choiceOption, integerOption, requiredOption } from '../option-values.js';
+import { ProgressDisplay } from '../progress-display.js';
+import { formatTable } from '../text-table.js';
+import { WORLDLOOP_VERSION } from '../version.js';
+
+/** Flags of `worldloop run`. */
+export interface RunFlags {
+  readonly env?: string;
+  readonly policy?: string;
+  readonly episodes?: string;
+  readonly concurrency?: string;
+  readonly seed?: string;
+  readonly 'max-steps'?: string;
+  readonly db?: string;
+}
+
+/** `random` draws primitive actions (the usual baseline); `random-valid` also draws text commands. */
+const POLICIES = ['expert', 'random', 'random-valid'] as const;
+
+/** Runs and records episodes; returns the exit code (130 when interrupted). */
+export async function runCommand(io: CliIo, flags: RunFlags, signal?: AbortSignal): Promise<number> {
+  const environmentId = requiredOption('env', flags.env, 'Run `worldloop envs` to list environments.');
+  const policyName = choiceOption('policy', flags.policy, POLICIES, 'expert');
+  const episodes = integerOption('episodes', flags.episodes, 10, { min: 1 });
+  const concurrency = integerOption('concurrency', flags.concurrency, 1, { min: 1, max: 1024 });
+  const baseSeed = integerOption('seed', flags.seed, 0, { min: 0, max: 2 ** 31 - 1 });
+  const maxSteps = flags['max-steps'] === undefined ? undefined : integerOption('max-steps', flags['max-steps'], 0, { min: 1 });
+  const spec = defaultEnvironments().get(environmentId);
+
+  const store = openStore(io, flags.db);
+  try {
+    const policy: Policy =
+      policyName === 'expert' ? new ExpertPolicy() : new RandomPolicy({ level: policyName === 'random' ? 'primitive' : 'valid' });
+    const agent = new Agent({ policy, store });
+    const progress = new ProgressDisplay(io);
+    agent.events.on('run-progress', (event) => progress.update(event));
+    agent.events.on('error', ({ episode, error }) => {
+      progress.finish();
+      io.stderr.write(`error${episode ? ` in episode ${episode.episodeIndex}` : ''}: ${error.message}\n`);
+    });
+    const summary = await new Runner(agent).run({
+      createEnvironment: () => spec.create(),
+      episodes,
+      concurrency,
+      baseSeed,
+      ...(maxSteps !== undefined ? { maxSteps } : {}),
+      ...(signal ? { signal } : {}),
+      config: { command: 'run', env: environmentId, policy: policyName, episodes, concurrency, seed: baseSeed, maxSteps: maxSteps ?? null },
+      worldloopVersion: WORLDLOOP_VERSION,
+      ...gitCommit(io.cwd),
+      progressIntervalMs: io.isTTY ? 100 : 0,
+    });
+    progress.finish();
+    io.stdout.write(
+      formatTable(
+        ['run', 'environment', 'policy', 'episodes', 'success rate', 'mean reward', 'mean steps', 'invalid actions', 'failed', 'steps/s'],
+        [[
+          summary.runId ?? '-',
+          summary.environmentId,
+          summary.policy,
+          summary.episodes.length,
+          `${(100 * summary.successRate).toFixed(1)}%`,
+          summary.meanReward.toFixed(3),
+          summary.meanSteps.toFixed(1),
+          summary.invalidActions,
+          summary.failedEpisodes,
+          Math.round(summary.stepsPerSecond),
+        ]],
+      ),
+    );
+    io.stdout.write(`recorded to ${store.location}${summary.status === 'aborted' ? ' (run aborted)' : ''}\n`);
+    return summary.status === 'aborted' ? 130 : 0;
+  } finally {
+    await store.close();
+  }
+}
+
+function gitCommit(cwd: string): { gitCommit?: string } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return /^[0-9a-f]{40}$/.test(commit) ? { gitCommit: commit } : {};
+  } catch {
+    return {};
+  }
+}

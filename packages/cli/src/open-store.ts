@@ -1,0 +1,20 @@
+// Opens the trajectory database the CLI records to (`./.worldloop/worldloop.db` by default).
+// A database that cannot be opened is a usage error: the message names the path to fix.
+import { resolve } from 'node:path';
+import { ConfigError, StoreError } from '@worldloop/spec';
+import { SqliteTrajectoryStore } from '@worldloop/trajectory';
+import type { CliIo } from './cli-io.js';
+
+/** Default database path, relative to the working directory. */
+export const DEFAULT_DATABASE_PATH = '.worldloop/worldloop.db';
+
+/** Opens the store at `--db`, or the default path under the working directory. */
+export function openStore(io: CliIo, path: string | undefined): SqliteTrajectoryStore {
+  const absolute = resolve(io.cwd, path ?? DEFAULT_DATABASE_PATH);
+  try {
+    return new SqliteTrajectoryStore({ path: absolute });
+  } catch (error) {
+    if (error instanceof StoreError) throw new ConfigError(`Cannot open the database --db ${absolute}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}

@@ -218,7 +218,8 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
         // remember
         history.push(new RecordedHistoryEntry(stepIndex, previous, decision.action, accepted, feedback, reward));
         if (store || this.options.memory || this.events.listenerCount('step-end') > 0) {
-          const step: StepRecord = {
+          const timings = { perceiveMs: t1 - t0, planMs: t2 - t1, actMs: t3 - t2, rememberMs: 0 };
+          const step: StepRecord & { memoryWrites: MemoryReference[] } = {
             stepIndex,
             observation: observationRecord(previous),
             action: actionText,
@@ -236,13 +237,13 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
             memoryReads: memories.map((hit): MemoryReference => ({ id: hit.record.id, score: hit.score })),
             memoryWrites: [],
             ...(decision.info !== undefined ? { policyInfo: decision.info } : {}),
-            timings: { perceiveMs: t1 - t0, planMs: t2 - t1, actMs: t3 - t2, rememberMs: 0 },
+            timings,
             startedAt,
           };
-          const written = this.options.memory ? await this.remember(step, episode) : [];
-          const complete: StepRecord = { ...step, memoryWrites: written, timings: { ...step.timings, rememberMs: performance.now() - t3 } };
-          if (store) await store.appendStep(episodeId!, complete);
-          this.events.emit('step-end', { episode, step: complete });
+          if (this.options.memory) step.memoryWrites = await this.remember(step, episode);
+          timings.rememberMs = performance.now() - t3; // memory writes; the store's own time is not included
+          if (store) await store.appendStep(episodeId!, step);
+          this.events.emit('step-end', { episode, step });
         }
       }
     } catch (error) {

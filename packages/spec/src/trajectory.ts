@@ -3,19 +3,16 @@
 import type { GuardVerdict } from './guard.js';
 import type { Info } from './environment.js';
 import type { JsonValue } from './json.js';
-import type { ObservationPart } from './observation.js';
+import type { Observation } from './observation.js';
 import type { ModelCallRecord } from './policy.js';
 import type { ToolCall, ToolResult } from './tool.js';
 import type { Prediction } from './world-model.js';
 
-/** An observation as stored: plain data, whatever lazy object the environment returned. */
-export interface ObservationRecord {
-  readonly text: string;
-  readonly mission?: string;
-  readonly validActions?: readonly string[];
-  readonly parts?: readonly ObservationPart[];
-  readonly features?: Readonly<Record<string, string | number | boolean>>;
-}
+/**
+ * An observation as stored: the same fields as `Observation`, but plain data (no getters, no
+ * references back into the environment), safe to serialise.
+ */
+export type ObservationRecord = Observation;
 
 /** A memory read or written at a step. */
 export interface MemoryReference {
@@ -151,8 +148,18 @@ export interface EpisodeFilter {
 }
 
 /**
- * Durable storage of trajectories. Writes are durable when their promise resolves: a step whose
- * `appendStep` resolved survives a killed process.
+ * Durable storage of trajectories. The unit of durability is the finished episode: datasets are
+ * made of finished episodes, and an interrupted episode is re-run from its seed on resume, so its
+ * last few steps are worth less than a commit per step.
+ *
+ * - `appendStep` validates the step at once (a bad step, an unknown or ended episode, a repeated
+ *   or out-of-order `stepIndex` reject that call) but may buffer it: its promise resolves when the
+ *   step is accepted. Steps of an episode are appended in order, `stepIndex` 0, 1, 2, ...
+ * - `endEpisode` resolves once the episode's end and all its steps are durable; `flush()` and
+ *   `close()` once every step appended so far is. Every other write is durable when its promise
+ *   resolves. Reads see every step appended before them through the same store.
+ * - So a killed process loses at most the last few steps appended (each implementation states
+ *   how many), all of episodes not yet ended; every ended episode is complete.
  */
 export interface TrajectoryStore {
   createRun(run: NewRun): Promise<RunRecord>;
@@ -166,5 +173,7 @@ export interface TrajectoryStore {
   listEpisodes(filter?: EpisodeFilter): Promise<readonly EpisodeRecord[]>;
   /** Steps of one episode in order, streamed. */
   readSteps(episodeId: number): AsyncIterable<StepRecord>;
+  /** Commits buffered writes; resolves when everything appended so far is durable. */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }

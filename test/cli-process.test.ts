@@ -1,6 +1,6 @@
 // The `worldloop` command as a real process: killed with SIGKILL mid-run, everything it recorded
 // stays readable; interrupted with SIGINT, it ends the run as aborted with exit code 130.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,16 +10,21 @@ import { SqliteTrajectoryStore } from '@worldloop/trajectory';
 
 const BIN = resolve(fileURLToPath(import.meta.url), '../../packages/cli/bin/worldloop.js');
 let directory: string;
+const children: ChildProcess[] = [];
 beforeEach(() => {
   directory = mkdtempSync(join(tmpdir(), 'worldloop-process-'));
 });
-afterEach(() => rmSync(directory, { recursive: true, force: true }));
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  rmSync(directory, { recursive: true, force: true });
+});
 
 /** Starts a long run and resolves once its first progress line has been printed. */
 function startLongRun(db: string) {
   const child = spawn(process.execPath, [BIN, 'run', '--env', 'gridworld/GoToObjMaze-v0', '--policy', 'random', '--episodes', '100000', '--concurrency', '4', '--db', db], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.push(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));

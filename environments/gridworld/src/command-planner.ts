@@ -2,14 +2,17 @@
 // over what the agent has seen: targets must have been seen this episode, routes use seen cells only.
 import { colorNames } from './color.js';
 import { DoorState, doorStateNames } from './door-state.js';
-import { directionDeltaX, directionDeltaY } from './direction.js';
+import { dropOption } from './drop-option.js';
 import type { GridSituation } from './grid-situation.js';
 import type { ObjectDescription } from './object-description.js';
 import { describeObject, matchesDescription } from './object-description.js';
-import { ObjectType, isPickable } from './object-type.js';
+import { ObjectType } from './object-type.js';
 import type { CommandVerb } from './parse-action.js';
 import { PathSearch } from './path-search.js';
 import { PrimitiveAction } from './primitive-action.js';
+
+/** The turns before the drop for each `dropOption`: none, left, right, right twice. */
+const dropTurns: readonly (readonly number[])[] = [[], [PrimitiveAction.left], [PrimitiveAction.right], [PrimitiveAction.right, PrimitiveAction.right]];
 
 /** A planned command: the primitive actions to run, or why it cannot be carried out now. */
 export type CommandPlan = { readonly ok: true; readonly actions: readonly number[] } | { readonly ok: false; readonly reason: string };
@@ -21,17 +24,17 @@ export type CommandPlan = { readonly ok: true; readonly actions: readonly number
  */
 export class CommandPlanner {
   private readonly situation: GridSituation;
-  private knownSearch: PathSearch | undefined;
 
   constructor(situation: GridSituation) {
     this.situation = situation;
   }
 
   /**
-   * Plans `verb` on the objects matching `target`. With `explain` false, a missing route is
-   * reported without searching for what blocks it (cheaper, for listing valid actions).
+   * Plans `verb` on the objects matching `target`; when it cannot be carried out, says why (for a
+   * missing route, what blocks it). `feasibleCommands` lists the commands this accepts without
+   * planning each one; keep the two in step.
    */
-  plan(verb: CommandVerb, target: ObjectDescription, explain = true): CommandPlan {
+  plan(verb: CommandVerb, target: ObjectDescription): CommandPlan {
     if (verb === 'put down') return this.planPutDown(target);
     const { layers, carriedType, carriedColor } = this.situation;
     const name = describeObject(target);
@@ -64,60 +67,24 @@ export class CommandPlanner {
         return { ok: false, reason: verb === 'open' ? `the ${name} is already open` : `the ${name} is not locked` };
       }
     }
-    const search = this.search();
+    const search = new PathSearch(this.situation, { knownOnly: true, stopAtGoals: goals.cells });
     const state = search.nearestFacing(goals.cells);
-    if (state < 0) return { ok: false, reason: explain ? this.explainNoRoute(goals.cells, name) : `no known way to the ${name}` };
+    if (state < 0) return { ok: false, reason: this.explainNoRoute(goals.cells, name) };
     const { actions } = search.pathTo(state);
     if (finalAction >= 0) actions.push(finalAction);
     else if (actions.length === 0) return { ok: false, reason: `you are already facing the ${name}` };
     return { ok: true, actions };
   }
 
-  /**
-   * The text commands that would succeed now, one per kind of seen object: `go to`, `pick up`
-   * (hands empty), `open` (closed doors, or locked ones when carrying their key), `put down`.
-   */
-  feasibleCommands(): string[] {
-    const { layers, seenAt, stepCount, carriedType, carriedColor } = this.situation;
-    const { types, colors } = layers;
-    const commands: string[] = [];
-    const listed = new Set<number>();
-    for (let cell = 0; cell < types.length; cell++) {
-      const type = types[cell]!;
-      if (type === ObjectType.empty || type === ObjectType.wall || seenAt[cell]! > stepCount) continue;
-      const key = type * 8 + colors[cell]!;
-      if (listed.has(key)) continue;
-      listed.add(key);
-      const target = { type, color: colors[cell]! };
-      const name = describeObject(target);
-      if (this.plan('go to', target, false).ok) commands.push(`go to the ${name}`);
-      if (isPickable(type) && carriedType === ObjectType.empty && this.plan('pick up', target, false).ok) commands.push(`pick up the ${name}`);
-      if (type === ObjectType.door && this.plan('open', target, false).ok) commands.push(`open the ${name}`);
-    }
-    if (carriedType !== ObjectType.empty) {
-      const carried = { type: carriedType, color: carriedColor };
-      if (this.plan('put down', carried).ok) commands.push(`put down the ${describeObject(carried)}`);
-    }
-    return commands;
-  }
-
   private planPutDown(target: ObjectDescription): CommandPlan {
-    const { layers, seenAt, stepCount, agentX, agentY, agentDirection, carriedType, carriedColor } = this.situation;
+    const { carriedType, carriedColor } = this.situation;
     if (carriedType === ObjectType.empty) return { ok: false, reason: 'you are not carrying anything' };
     if (carriedType !== target.type || (target.color >= 0 && target.color !== carriedColor)) {
       return { ok: false, reason: `you are carrying a ${this.carriedName()}, not a ${describeObject(target)}` };
     }
-    // Front, then left, then right, then behind: the first free floor cell gets the object.
-    const turns: readonly (readonly number[])[] = [[], [PrimitiveAction.left], [PrimitiveAction.right], [PrimitiveAction.right, PrimitiveAction.right]];
-    const headings = [agentDirection, (agentDirection + 3) & 3, (agentDirection + 1) & 3, (agentDirection + 2) & 3];
-    for (let option = 0; option < 4; option++) {
-      const heading = headings[option]!;
-      const cell = (agentY + directionDeltaY[heading]!) * layers.width + agentX + directionDeltaX[heading]!;
-      if (layers.types[cell] === ObjectType.empty && seenAt[cell]! <= stepCount) {
-        return { ok: true, actions: [...turns[option]!, PrimitiveAction.drop] };
-      }
-    }
-    return { ok: false, reason: `there is no free floor next to you to put the ${this.carriedName()} on` };
+    const option = dropOption(this.situation);
+    if (option < 0) return { ok: false, reason: `there is no free floor next to you to put the ${this.carriedName()} on` };
+    return { ok: true, actions: [...dropTurns[option]!, PrimitiveAction.drop] };
   }
 
   private explainNoRoute(goals: Uint8Array, name: string): string {
@@ -160,10 +127,5 @@ export class CommandPlanner {
       }
     }
     return { cells, count };
-  }
-
-  private search(): PathSearch {
-    this.knownSearch ??= new PathSearch(this.situation, { knownOnly: true });
-    return this.knownSearch;
   }
 }

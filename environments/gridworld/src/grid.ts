@@ -29,6 +29,9 @@ export class Grid implements GridLayers {
   /** Number of journalled changes so far. */
   version = 0;
   private readonly journal: number[] = [];
+  /** The last past grid `atVersion` rebuilt, and its version (-1: none yet). */
+  private rebuilt: GridLayers | undefined;
+  private rebuiltVersion = -1;
 
   constructor(width: number, height: number) {
     this.width = width;
@@ -58,10 +61,13 @@ export class Grid implements GridLayers {
 
   /**
    * The grid as it was at `version`: this grid itself when nothing changed since, otherwise a
-   * copy with the later changes undone (allocates; for lazily computed observation fields).
+   * copy with the later changes undone (allocates; for lazily computed observation fields). The
+   * last copy is kept and handed out again for the same version: the journal only grows, so a past
+   * version never changes, and an observation's fields read one after another rebuild it once.
    */
   atVersion(version: number): GridLayers {
     if (version === this.version) return this;
+    if (version === this.rebuiltVersion) return this.rebuilt!;
     const copy: GridCopy = {
       width: this.width,
       height: this.height,
@@ -76,6 +82,8 @@ export class Grid implements GridLayers {
       copy.colors[index] = this.journal[offset + 2]!;
       copy.states[index] = this.journal[offset + 3]!;
     }
+    this.rebuilt = copy;
+    this.rebuiltVersion = version;
     return copy;
   }
 }

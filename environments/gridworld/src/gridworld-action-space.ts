@@ -1,7 +1,8 @@
 // The gridworld's action language: seven MiniGrid primitives plus text commands planned into
-// primitives. Describes itself for prompts; validation and listing defer to the environment's state.
+// primitives. Describes itself and the map legend for prompts; checks defer to the environment's state.
 import type { ActionSpace, ActionValidation } from '@worldloop/spec';
 import { primitiveActionNames } from './primitive-action.js';
+import { mapLegend } from './render-map.js';
 
 /** The state-dependent half of the action space, supplied by the environment. */
 export interface GridworldActionChecks {
@@ -25,6 +26,8 @@ const description = [
   'They work on objects and doors you have seen this episode, along cells you have seen; the colour',
   'may be left out to mean the nearest one. Colours: red, green, blue, purple, yellow, grey.',
   'Types: key, ball, box, door. You can carry one object at a time.',
+  'Observations may include a map of the whole grid, two characters per cell.',
+  mapLegend,
 ].join(' ');
 
 /** The action space of every gridworld task. */
@@ -35,7 +38,7 @@ export class GridworldActionSpace implements ActionSpace<string> {
     this.checks = checks;
   }
 
-  /** Both kinds of action, for prompts and help text. */
+  /** Both kinds of action and the legend of the observation map, for prompts and help text. */
   describe(): string {
     return description;
   }

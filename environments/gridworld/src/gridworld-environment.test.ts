@@ -94,6 +94,8 @@ describe('GridworldEnvironment: reset and observations', () => {
     expect(observation.validActions.slice(0, 7)).toEqual(primitives);
     expect(observation.parts[0]).toMatchObject({ type: 'text', label: 'map' });
     expect(observation.parts[0]!.text.split('\n')[0]).toBe('#'.repeat(16));
+    expect(observation.parts[0]!.text.split('\n')).toHaveLength(8); // the grid only: the legend is in describe()
+    expect(environment.actionSpace.describe()).toContain('## wall, .. floor, K key');
     expect(observation.features).toMatchObject({ carrying: 'none', doors: '' });
     expect(environment.maxSteps).toBe(64);
   });

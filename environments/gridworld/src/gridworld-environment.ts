@@ -24,6 +24,7 @@ import type { GridworldTask, GridworldTaskName } from './gridworld-task.js';
 import { gridworldTasks } from './gridworld-tasks.js';
 import type { GridSituation } from './grid-situation.js';
 import type { Mission, MissionKind } from './mission.js';
+import { ObservationWorkspace } from './observation-workspace.js';
 import { ObjectType } from './object-type.js';
 import { parseAction } from './parse-action.js';
 import type { PlannedPath } from './path-search.js';
@@ -113,6 +114,7 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
   private seed = 0;
   private random = new SeededRandom(0);
   private readonly view = new AgentView();
+  private readonly workspace = new ObservationWorkspace();
   private latestObservation: GridworldObservation | undefined;
   private expertPlan: PlannedPath | undefined;
   private expertGrid: Grid | undefined;
@@ -411,6 +413,7 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
       this.stepCount,
       this.episodeMaxSteps,
       this.mission!.text,
+      this.workspace,
     );
     this.latestObservation = observation;
     return observation;

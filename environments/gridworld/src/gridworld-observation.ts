@@ -1,14 +1,14 @@
 // A lazy observation: it records only the grid's journal version and the agent's few numbers at
 // the step, and computes text, valid actions, map and features on first access (then caches them).
 import type { Observation, TextPart } from '@worldloop/spec';
-import { AgentView } from './agent-view.js';
-import { CommandPlanner } from './command-planner.js';
 import { describeSituation } from './describe-situation.js';
+import { feasibleCommands } from './feasible-commands.js';
 import type { Grid } from './grid.js';
 import type { GridLayers } from './grid-layers.js';
 import type { GridSituation } from './grid-situation.js';
+import type { ObservationWorkspace } from './observation-workspace.js';
 import { primitiveActionNames } from './primitive-action.js';
-import { renderMap } from './render-map.js';
+import { drawAgent } from './render-map.js';
 import { situationFeatures } from './situation-features.js';
 
 /**
@@ -31,6 +31,7 @@ export class GridworldObservation implements Observation {
   private readonly carriedType: number;
   private readonly carriedColor: number;
   private readonly maxSteps: number;
+  private readonly workspace: ObservationWorkspace;
   private cachedText: string | undefined;
   private cachedValidActions: readonly string[] | undefined;
   private cachedParts: readonly TextPart[] | undefined;
@@ -38,7 +39,8 @@ export class GridworldObservation implements Observation {
 
   /**
    * Records the state of one step: the episode's grid with its journal version at the step, the
-   * agent's pose and hands (`ObjectType` / `Color` codes), and the step count.
+   * agent's pose and hands (`ObjectType` / `Color` codes), and the step count. `workspace` is
+   * the environment's scratch space for computing the fields.
    */
   constructor(
     grid: Grid,
@@ -51,6 +53,7 @@ export class GridworldObservation implements Observation {
     stepCount: number,
     maxSteps: number,
     mission: string,
+    workspace: ObservationWorkspace,
   ) {
     this.grid = grid;
     this.gridVersion = gridVersion;
@@ -62,31 +65,48 @@ export class GridworldObservation implements Observation {
     this.stepCount = stepCount;
     this.maxSteps = maxSteps;
     this.mission = mission;
+    this.workspace = workspace;
   }
 
   /** Mission, heading, hands, what is ahead, visible objects with offsets, remembered objects. */
   get text(): string {
-    this.cachedText ??= describeSituation(this.situation(), this.mission, this.maxSteps, new AgentView());
+    if (this.cachedText === undefined) {
+      const objects = this.workspace.gridCache.objects(this.grid, this.gridVersion);
+      this.cachedText = describeSituation(this.situation(), this.mission, this.maxSteps, this.workspace.view, objects);
+    }
     return this.cachedText;
   }
 
-  /** The seven primitives, then the text commands that were feasible at this step. */
+  /**
+   * The seven primitives, then the text commands that were feasible at this step: exactly those
+   * the action space's `validate` accepted then (see `feasibleCommands`). Computed once per
+   * observation; the action space's `validActions()` returns this same array for the current one.
+   */
   get validActions(): readonly string[] {
-    this.cachedValidActions ??= [...primitiveActionNames, ...new CommandPlanner(this.situation()).feasibleCommands()];
+    if (this.cachedValidActions === undefined) {
+      const situation = this.situation();
+      this.workspace.reach.compute(situation);
+      const objects = this.workspace.gridCache.objects(this.grid, this.gridVersion);
+      const commands = feasibleCommands(situation, this.workspace.reach, objects);
+      const actions: string[] = primitiveActionNames.slice();
+      for (let index = 0; index < commands.length; index++) actions.push(commands[index]!);
+      this.cachedValidActions = actions;
+    }
     return this.cachedValidActions;
   }
 
-  /** One part: the full grid as an ASCII map (`label: 'map'`). */
+  /** One part: the full grid as an ASCII map (`label: 'map'`); its legend is in the action space's `describe()`. */
   get parts(): readonly TextPart[] {
     if (this.cachedParts === undefined) {
-      this.cachedParts = [{ type: 'text', label: 'map', text: renderMap(this.layers(), this.agentX, this.agentY, this.agentDirection) }];
+      const gridMap = this.workspace.gridCache.map(this.grid, this.gridVersion);
+      this.cachedParts = [{ type: 'text', label: 'map', text: drawAgent(gridMap, this.grid.width, this.agentX, this.agentY, this.agentDirection) }];
     }
     return this.cachedParts;
   }
 
   /** Pose, hands, front cell and door states (see `situationFeatures`). */
   get features(): Readonly<Record<string, string | number | boolean>> {
-    this.cachedFeatures ??= situationFeatures(this.situation());
+    this.cachedFeatures ??= situationFeatures(this.situation(), this.workspace.gridCache.doors(this.grid, this.gridVersion));
     return this.cachedFeatures;
   }
 

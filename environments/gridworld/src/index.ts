@@ -12,3 +12,4 @@ export * from './door-state.js';
 export * from './direction.js';
 export * from './primitive-action.js';
 export * from './parse-action.js';
+export { mapLegend } from './render-map.js';

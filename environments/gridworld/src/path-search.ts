@@ -14,6 +14,12 @@ export interface PathSearchOptions {
   readonly lockedDoorsPassable?: boolean;
   /** Treat keys, balls and boxes as walkable, to find which object blocks a route. */
   readonly objectsPassable?: boolean;
+  /**
+   * Cells (non-zero entries) whose nearest facing state is all the caller wants: the search stops
+   * once every state that near has been expanded. Then only `nearestFacing` of these cells and
+   * `pathTo` / `statesTo` of its answer are meaningful; other distances may be missing.
+   */
+  readonly stopAtGoals?: Uint8Array;
 }
 
 /** A route found by the search: primitive action codes and the pose after each of them. */
@@ -23,6 +29,9 @@ export interface PlannedPath {
   /** Pose after each action, as `cell * 4 + direction`. */
   readonly poses: number[];
 }
+
+/** The breadth-first queue, shared by all searches (each uses it only inside its constructor). */
+let sharedQueue = new Int32Array(0);
 
 /**
  * All poses reachable from the agent's, with their distance in primitive steps. State
@@ -35,61 +44,103 @@ export class PathSearch {
   private readonly previous: Int32Array;
   private readonly situation: GridSituation;
   private readonly startState: number;
-  private facingDistance: Int32Array | undefined;
-  private facingState: Int32Array | undefined;
+  /** Per cell: the distance of the nearest plain state facing it (-1: none), and that state. */
+  private readonly facingDistance: Int32Array;
+  private readonly facingState: Int32Array;
 
   constructor(situation: GridSituation, options: PathSearchOptions) {
     this.situation = situation;
     const { layers, seenAt, stepCount } = situation;
     const { width, height, types, states } = layers;
-    const stateCount = width * height * 8;
+    const cellCount = width * height;
+    const stateCount = cellCount * 8;
     const distance = new Int32Array(stateCount).fill(-1);
-    const previous = new Int32Array(stateCount).fill(-1);
-    const queue = new Int32Array(stateCount);
+    // Entries of unreached states are never read (statesTo checks `distance` first).
+    const previous = new Int32Array(stateCount);
+    const facingDistance = new Int32Array(cellCount).fill(-1);
+    const facingState = new Int32Array(cellCount).fill(-1);
+    if (sharedQueue.length < stateCount) sharedQueue = new Int32Array(stateCount);
+    const queue = sharedQueue;
     const knownOnly = options.knownOnly;
     const lockedPassable = options.lockedDoorsPassable === true;
     const objectsPassable = options.objectsPassable === true;
+    const stopAtGoals = options.stopAtGoals;
+    let stopDistance = 0x7fffffff;
     const start = ((situation.agentY * width + situation.agentX) * 4 + situation.agentDirection) * 2;
     this.startState = start;
     distance[start] = 0;
     let head = 0;
     let tail = 0;
     queue[tail++] = start;
-    const visit = (from: number, to: number): void => {
-      if (distance[to] !== -1) return;
-      distance[to] = distance[from]! + 1;
-      previous[to] = from;
-      queue[tail++] = to;
-    };
     while (head < tail) {
       const state = queue[head++]!;
-      const toggled = state & 1;
+      const reached = distance[state]!;
+      if (reached > stopDistance) break;
+      const nextDistance = reached + 1;
       const direction = (state >> 1) & 3;
       const cell = state >> 3;
-      const frontX = (cell % width) + directionDeltaX[direction]!;
-      const frontY = Math.floor(cell / width) + directionDeltaY[direction]!;
+      const x = cell % width;
+      const frontX = x + directionDeltaX[direction]!;
+      const frontY = (cell - x) / width + directionDeltaY[direction]!;
       const inside = frontX >= 0 && frontY >= 0 && frontX < width && frontY < height;
       const front = frontY * width + frontX;
-      if (toggled === 1) {
-        visit(state, front * 8 + direction * 2);
+      let next: number;
+      if ((state & 1) === 1) {
+        // Just toggled the door in front open: step into it.
+        next = front * 8 + direction * 2;
+        if (distance[next] === -1) {
+          distance[next] = nextDistance;
+          previous[next] = state;
+          queue[tail++] = next;
+        }
         continue;
       }
-      visit(state, (cell * 4 + ((direction + 3) & 3)) * 2);
-      visit(state, (cell * 4 + ((direction + 1) & 3)) * 2);
+      // States leave the queue by distance, so the first state facing a cell is a nearest one;
+      // among equally near ones the lowest state index wins.
+      if (inside) {
+        const known = facingDistance[front]!;
+        if (known < 0) {
+          facingDistance[front] = reached;
+          facingState[front] = state;
+          if (stopAtGoals !== undefined && stopAtGoals[front] !== 0 && reached < stopDistance) stopDistance = reached;
+        } else if (known === reached && state < facingState[front]!) {
+          facingState[front] = state;
+        }
+      }
+      next = (cell * 4 + ((direction + 3) & 3)) * 2;
+      if (distance[next] === -1) {
+        distance[next] = nextDistance;
+        previous[next] = state;
+        queue[tail++] = next;
+      }
+      next = (cell * 4 + ((direction + 1) & 3)) * 2;
+      if (distance[next] === -1) {
+        distance[next] = nextDistance;
+        previous[next] = state;
+        queue[tail++] = next;
+      }
       if (!inside || (knownOnly && seenAt[front]! > stepCount)) continue;
       const type = types[front]!;
+      next = -1;
       if (type === ObjectType.empty || type === ObjectType.goal) {
-        visit(state, front * 8 + direction * 2);
+        next = front * 8 + direction * 2;
       } else if (type === ObjectType.door) {
         const doorState = states[front]!;
-        if (doorState === DoorState.open) visit(state, front * 8 + direction * 2);
-        else if (doorState === DoorState.closed || lockedPassable) visit(state, state | 1);
+        if (doorState === DoorState.open) next = front * 8 + direction * 2;
+        else if (doorState === DoorState.closed || lockedPassable) next = state | 1;
       } else if (objectsPassable && type !== ObjectType.wall) {
-        visit(state, front * 8 + direction * 2);
+        next = front * 8 + direction * 2;
+      }
+      if (next >= 0 && distance[next] === -1) {
+        distance[next] = nextDistance;
+        previous[next] = state;
+        queue[tail++] = next;
       }
     }
     this.distance = distance;
     this.previous = previous;
+    this.facingDistance = facingDistance;
+    this.facingState = facingState;
   }
 
   /** The grid index of the cell in front of the pose of `state`, or -1 outside the grid. */
@@ -107,8 +158,7 @@ export class PathSearch {
    * Ties go to the lowest cell index, so the answer is deterministic.
    */
   nearestFacing(goalCells: Uint8Array): number {
-    this.computeFacing();
-    const facingDistance = this.facingDistance!;
+    const facingDistance = this.facingDistance;
     let best = -1;
     let bestDistance = 0x7fffffff;
     for (let cell = 0; cell < goalCells.length; cell++) {
@@ -116,7 +166,7 @@ export class PathSearch {
       const distance = facingDistance[cell]!;
       if (distance >= 0 && distance < bestDistance) {
         bestDistance = distance;
-        best = this.facingState![cell]!;
+        best = this.facingState[cell]!;
       }
     }
     return best;
@@ -136,11 +186,9 @@ export class PathSearch {
 
   /** The states from the start (excluded) to `state` (included). */
   statesTo(state: number): number[] {
+    if (!(this.distance[state]! >= 0)) throw new Error(`PathSearch.statesTo: state ${state} is unreachable`);
     const route: number[] = [];
-    for (let current = state; current !== this.startState; current = this.previous[current]!) {
-      if (current < 0) throw new Error(`PathSearch.statesTo: state ${state} is unreachable`);
-      route.push(current);
-    }
+    for (let current = state; current !== this.startState; current = this.previous[current]!) route.push(current);
     return route.reverse();
   }
 
@@ -177,26 +225,5 @@ export class PathSearch {
       from = to;
     }
     return -1;
-  }
-
-  private computeFacing(): void {
-    if (this.facingDistance) return;
-    const cellCount = this.situation.layers.width * this.situation.layers.height;
-    const facingDistance = new Int32Array(cellCount).fill(-1);
-    const facingState = new Int32Array(cellCount).fill(-1);
-    const distance = this.distance;
-    for (let state = 0; state < distance.length; state += 2) {
-      const reached = distance[state]!;
-      if (reached < 0) continue;
-      const front = this.frontOf(state);
-      if (front < 0) continue;
-      const known = facingDistance[front]!;
-      if (known < 0 || reached < known) {
-        facingDistance[front] = reached;
-        facingState[front] = state;
-      }
-    }
-    this.facingDistance = facingDistance;
-    this.facingState = facingState;
   }
 }

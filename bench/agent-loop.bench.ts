@@ -5,28 +5,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, RandomPolicy, Runner, SeededRandom } from '@worldloop/core';
+import { Agent, RandomPolicy, Runner } from '@worldloop/core';
 import { gridworldEnvironments } from '@worldloop/gridworld';
 import type { EnvironmentSpec } from '@worldloop/spec';
 import { SqliteTrajectoryStore } from '@worldloop/trajectory';
+import { runGridworldEnvBenchmark } from './gridworld-env.bench.js';
 
-const PRIMITIVES = ['left', 'right', 'forward', 'pickup', 'drop', 'toggle', 'done'];
 const ENVIRONMENT_ID = 'gridworld/GoToObjMaze-v0';
 const spec: EnvironmentSpec = gridworldEnvironments.find((candidate) => candidate.id === ENVIRONMENT_ID)!;
-
-/** Raw environment: reset + step with random primitives, no loop, no observation text read. */
-async function rawEnvironment(steps: number): Promise<number> {
-  const environment = spec.create();
-  const random = new SeededRandom(1);
-  await environment.reset({ seed: 1 });
-  let episode = 1;
-  const startedAt = performance.now();
-  for (let index = 0; index < steps; index++) {
-    const result = await environment.step(PRIMITIVES[random.integer(7)]!);
-    if (result.terminated || result.truncated) await environment.reset({ seed: ++episode });
-  }
-  return (steps / (performance.now() - startedAt)) * 1000;
-}
 
 /** The agent loop through the runner, with or without a SQLite recorder. */
 async function agentLoop(steps: number, store?: SqliteTrajectoryStore): Promise<{ stepsPerSecond: number; steps: number }> {
@@ -41,9 +27,9 @@ async function agentLoop(steps: number, store?: SqliteTrajectoryStore): Promise<
 async function main(): Promise<void> {
   const rawSteps = Number(process.env.BENCH_RAW_STEPS ?? 1_000_000);
   const loopSteps = Number(process.env.BENCH_LOOP_STEPS ?? 200_000);
-  await rawEnvironment(50_000); // warm-up
-  await agentLoop(20_000);
-  const raw = await rawEnvironment(rawSteps);
+  await agentLoop(20_000); // warm-up
+  const { primitive } = await runGridworldEnvBenchmark({ environmentId: ENVIRONMENT_ID, primitiveSteps: rawSteps, primitiveTextSteps: 1, commandSteps: 1 });
+  const raw = primitive.stepsPerSecond;
   const loopOff = await agentLoop(loopSteps);
   const directory = mkdtempSync(join(tmpdir(), 'worldloop-bench-'));
   const store = new SqliteTrajectoryStore({ path: join(directory, 'bench.db') });

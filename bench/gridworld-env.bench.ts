@@ -2,6 +2,7 @@
 // primitive actions (observation text unread, then read every step) and with random text commands.
 // Run: npx tsx bench/gridworld-env.bench.ts [environment id ...]   (default: every gridworld task)
 import { pathToFileURL } from 'node:url';
+import { SeededRandom } from '@worldloop/core';
 import { gridworldEnvironments } from '@worldloop/gridworld';
 import type { Environment, Observation } from '@worldloop/spec';
 
@@ -44,20 +45,7 @@ export interface GridworldEnvBenchmarkResult {
   readonly textCommands: GridworldLoopFigures;
 }
 
-/** A seeded xorshift32 choice in [0, count), kept local so the figures depend on nothing else. */
-function chooser(seed: number): (count: number) => number {
-  let state = (seed ^ 0x9e3779b9) >>> 0 || 1;
-  return (count) => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state % count;
-  };
-}
-
-type Pick = (environment: Environment<Observation, string>, choose: (count: number) => number) => string;
+type Pick = (environment: Environment<Observation, string>, random: SeededRandom) => string;
 
 async function measure(
   environment: Environment<Observation, string>,
@@ -66,7 +54,7 @@ async function measure(
   pick: Pick,
   readText: boolean,
 ): Promise<GridworldLoopFigures> {
-  const choose = chooser(seed);
+  const random = new SeededRandom(seed);
   let episode = seed;
   await environment.reset({ seed: episode });
   let primitiveSteps = 0;
@@ -74,7 +62,7 @@ async function measure(
   let characters = 0;
   const startedAt = performance.now();
   for (let index = 0; index < steps; index++) {
-    const result = await environment.step(pick(environment, choose));
+    const result = await environment.step(pick(environment, random));
     primitiveSteps += (result.info.primitiveSteps as number | undefined) ?? 1;
     if (readText) characters += result.observation.text.length;
     if (result.terminated || result.truncated) {
@@ -87,12 +75,12 @@ async function measure(
   return { steps, primitiveSteps, episodes, seconds, stepsPerSecond: steps / seconds, primitiveStepsPerSecond: primitiveSteps / seconds };
 }
 
-const pickPrimitive: Pick = (_environment, choose) => primitives[choose(7)]!;
+const pickPrimitive: Pick = (_environment, random) => primitives[random.integer(7)]!;
 
-const pickCommand: Pick = (environment, choose) => {
+const pickCommand: Pick = (environment, random) => {
   const valid = environment.actionSpace.validActions!();
   const commands = valid.length > primitives.length ? valid.slice(primitives.length) : valid;
-  return commands[choose(commands.length)]!;
+  return random.pick(commands);
 };
 
 /**

@@ -84,6 +84,11 @@ export interface EpisodeResult {
 const DEFAULT_MAX_STEPS = 1000;
 const YIELD_EVERY_STEPS = 64;
 
+/** Milliseconds rounded to the microsecond: finer digits are timer noise, and cost bytes per step. */
+function toMicroseconds(milliseconds: number): number {
+  return Math.round(milliseconds * 1000) / 1000;
+}
+
 /** Resolves on the next turn of the event loop (after pending I/O and signals). */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -218,7 +223,7 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
         // remember
         history.push(new RecordedHistoryEntry(stepIndex, previous, decision.action, accepted, feedback, reward));
         if (store || this.options.memory || this.events.listenerCount('step-end') > 0) {
-          const timings = { perceiveMs: t1 - t0, planMs: t2 - t1, actMs: t3 - t2, rememberMs: 0 };
+          const timings = { perceiveMs: toMicroseconds(t1 - t0), planMs: toMicroseconds(t2 - t1), actMs: toMicroseconds(t3 - t2), rememberMs: 0 };
           const step: StepRecord & { memoryWrites: MemoryReference[] } = {
             stepIndex,
             observation: observationRecord(previous),
@@ -241,7 +246,7 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
             startedAt,
           };
           if (this.options.memory) step.memoryWrites = await this.remember(step, episode);
-          timings.rememberMs = performance.now() - t3; // memory writes; the store's own time is not included
+          timings.rememberMs = toMicroseconds(performance.now() - t3); // memory writes; the store's own time is not included
           if (store) await store.appendStep(episodeId!, step);
           this.events.emit('step-end', { episode, step });
         }

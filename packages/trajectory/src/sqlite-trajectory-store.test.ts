@@ -1,4 +1,5 @@
-// Tests of SqliteTrajectoryStore in one process: round trips, listing, files, misuse, two instances.
+// Tests of SqliteTrajectoryStore in one process: round trips, listing, files, misuse, two instances,
+// group commit (batching, what commits the buffer, step order, failures of a deferred commit).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +104,7 @@ describe('SqliteTrajectoryStore round trip', () => {
     const run = await store.createRun(sampleRun());
     const episode = await store.startEpisode(sampleEpisode(run.id));
     await store.appendStep(episode.id, sampleStep(0, { reward: 1.5, accepted: false }));
+    await store.flush();
     const database = new Database(path, { readonly: true });
     expect(
       database.prepare("SELECT action, reward, accepted, terminated, json_extract(observation, '$.text') AS text, json_extract(record, '$.toolCalls[0].call.name') AS tool FROM steps").get(),
@@ -283,7 +285,7 @@ describe('SqliteTrajectoryStore misuse', () => {
     await expect(store.startEpisode(sampleEpisode(777))).rejects.toThrow(/Run 777 does not exist; create it with createRun first/);
     await expect(store.appendStep(555, minimalStep(0))).rejects.toThrow(/episode 555 does not exist/);
     await store.appendStep(episode.id, minimalStep(0));
-    await expect(store.appendStep(episode.id, minimalStep(0))).rejects.toThrow(/Step 0 is already recorded for episode 1/);
+    await expect(store.appendStep(episode.id, minimalStep(0))).rejects.toThrow(/step 0 is already recorded for episode 1; append each step index once/);
     await store.endEpisode(episode.id, sampleOutcome());
     await expect(store.appendStep(episode.id, minimalStep(1))).rejects.toThrow(/episode 1 has already ended with status "finished", so you cannot append steps/);
     await expect(store.endEpisode(episode.id, sampleOutcome())).rejects.toThrow(/already ended/);
@@ -300,7 +302,7 @@ describe('SqliteTrajectoryStore misuse', () => {
     await expect(store.appendStep(episode.id, { ...minimalStep(0), info: { big: 10n } })).rejects.toThrow(
       /append step 0 to episode 1 .*: step\.info is not JSON-serialisable \(Do not know how to serialize a BigInt\)/,
     );
-    await expect(store.appendStep(episode.id, { ...minimalStep(0), reward: Number.NaN })).rejects.toThrow(/NOT NULL constraint failed: steps\.reward\. A required field is missing, or is NaN/);
+    await expect(store.appendStep(episode.id, { ...minimalStep(0), reward: Number.NaN })).rejects.toThrow(/step\.reward is NaN, not a number; SQLite stores NaN as NULL/);
     await expect(store.appendStep(episode.id, { ...minimalStep(0), stepIndex: 1.5 })).rejects.toThrow(StoreError);
     expect(await collect(store.readSteps(episode.id))).toEqual([]);
   });
@@ -321,6 +323,8 @@ describe('SqliteTrajectoryStore with two instances on one file', () => {
         await right.appendStep(rightEpisode.id, sampleStep(stepIndex, { action: 'turn left' }));
       }),
     );
+    // A store's reads commit its own buffer only: each commits its steps for the other to see them.
+    await Promise.all([left.flush(), right.flush()]);
     const fromLeft = await collect(left.readSteps(rightEpisode.id));
     const fromRight = await collect(right.readSteps(leftEpisode.id));
     expect(fromLeft).toHaveLength(200);
@@ -328,5 +332,240 @@ describe('SqliteTrajectoryStore with two instances on one file', () => {
     expect(fromLeft.every((step, index) => step.stepIndex === index && step.action === 'turn left')).toBe(true);
     expect(fromRight[199]).toEqual(sampleStep(199));
     expect((await left.listEpisodes({ runId: run.id })).map((episode) => episode.id)).toEqual([leftEpisode.id, rightEpisode.id]);
+  });
+});
+
+/** Resolves on the next turn of the event loop, after the store's next-turn commit. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Steps of `episodeId` committed to the file, as a second connection sees them. */
+function committedSteps(path: string, episodeId: number): number {
+  const database = new Database(path, { readonly: true });
+  const { count } = database.prepare('SELECT count(*) AS count FROM steps WHERE episode_id = ?').get(episodeId) as { count: number };
+  database.close();
+  return count;
+}
+
+/** A store on a connection the test opened (and closes), so it can break it behind the store's back. */
+function openInjected(path: string, groupCommitSteps?: number): { store: SqliteTrajectoryStore; database: Database.Database } {
+  const database = new Database(path);
+  const store = new SqliteTrajectoryStore(groupCommitSteps === undefined ? { database } : { database, groupCommitSteps });
+  return { store, database };
+}
+
+describe('SqliteTrajectoryStore group commit', () => {
+  it('buffers the steps appended in one turn of the event loop and commits them on the next', async () => {
+    const path = join(directory, 'batched.db');
+    const store = openStore(path);
+    const run = await store.createRun(sampleRun());
+    const episode = await store.startEpisode(sampleEpisode(run.id));
+    for (let stepIndex = 0; stepIndex < 10; stepIndex += 1) await store.appendStep(episode.id, sampleStep(stepIndex));
+    expect(committedSteps(path, episode.id)).toBe(0);
+    await nextTurn();
+    expect(committedSteps(path, episode.id)).toBe(10);
+  });
+
+  it('commits as soon as groupCommitSteps steps are buffered', async () => {
+    const path = join(directory, 'full.db');
+    const store = new SqliteTrajectoryStore({ path, groupCommitSteps: 4 });
+    opened.push(store);
+    const run = await store.createRun(sampleRun());
+    const episode = await store.startEpisode(sampleEpisode(run.id));
+    const seen: number[] = [];
+    for (let stepIndex = 0; stepIndex < 10; stepIndex += 1) {
+      await store.appendStep(episode.id, minimalStep(stepIndex));
+      seen.push(committedSteps(path, episode.id));
+    }
+    expect(seen).toEqual([0, 0, 0, 4, 4, 4, 4, 8, 8, 8]);
+    await nextTurn();
+    expect(committedSteps(path, episode.id)).toBe(10);
+  });
+
+  it('commits every step before appendStep resolves with groupCommitSteps 1', async () => {
+    const path = join(directory, 'each.db');
+    const store = new SqliteTrajectoryStore({ path, groupCommitSteps: 1 });
+    opened.push(store);
+    const run = await store.createRun(sampleRun());
+    const episode = await store.startEpisode(sampleEpisode(run.id));
+    const seen: number[] = [];
+    for (let stepIndex = 0; stepIndex < 5; stepIndex += 1) {
+      await store.appendStep(episode.id, minimalStep(stepIndex));
+      seen.push(committedSteps(path, episode.id));
+    }
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('refuses a groupCommitSteps that is not a positive integer', () => {
+    for (const groupCommitSteps of [0, -1, 2.5, Number.NaN]) {
+      expect(() => new SqliteTrajectoryStore({ path: ':memory:', groupCommitSteps })).toThrow(/groupCommitSteps is .*, not a positive integer; use 1 to commit every step on its own/);
+    }
+  });
+
+  it('lets reads on the same store see buffered steps at once, committing them', async () => {
+    const path = join(directory, 'reads.db');
+    const store = openStore(path);
+    const run = await store.createRun(sampleRun());
+    const episode = await store.startEpisode(sampleEpisode(run.id));
+    for (let stepIndex = 0; stepIndex < 3; stepIndex += 1) await store.appendStep(episode.id, minimalStep(stepIndex));
+    expect((await collect(store.readSteps(episode.id))).map((step) => step.stepIndex)).toEqual([0, 1, 2]);
+    expect(committedSteps(path, episode.id)).toBe(3);
+    const reads: (() => Promise<unknown>)[] = [
+      () => store.getRun(run.id),
+      () => store.listRuns(),
+      () => store.getEpisode(episode.id),
+      () => store.listEpisodes(),
+    ];
+    for (const [position, read] of reads.entries()) {
+      await store.appendStep(episode.id, minimalStep(3 + position));
+      expect(committedSteps(path, episode.id)).toBe(3 + position);
+      await read();
+      expect(committedSteps(path, episode.id)).toBe(4 + position);
+    }
+  });
+
+  it('commits the buffer before every other write, and with the end of the episode in endEpisode', async () => {
+    const path = join(directory, 'writes.db');
+    const store = openStore(path);
+    const run = await store.createRun(sampleRun());
+    const first = await store.startEpisode(sampleEpisode(run.id, 0));
+    await store.appendStep(first.id, minimalStep(0));
+    const second = await store.startEpisode(sampleEpisode(run.id, 1));
+    expect(committedSteps(path, first.id)).toBe(1);
+    await store.appendStep(first.id, minimalStep(1));
+    await store.appendStep(second.id, minimalStep(0));
+    await store.createRun(sampleRun());
+    expect(committedSteps(path, first.id) + committedSteps(path, second.id)).toBe(3);
+    for (let stepIndex = 2; stepIndex < 7; stepIndex += 1) await store.appendStep(first.id, minimalStep(stepIndex));
+    await store.endEpisode(first.id, sampleOutcome());
+    const database = new Database(path, { readonly: true });
+    expect(database.prepare('SELECT status FROM episodes WHERE id = ?').get(first.id)).toEqual({ status: 'finished' });
+    database.close();
+    expect(committedSteps(path, first.id)).toBe(7);
+    await store.appendStep(second.id, minimalStep(1));
+    await store.endRun(run.id, 'finished');
+    expect(committedSteps(path, second.id)).toBe(2);
+    await store.appendStep(second.id, minimalStep(2));
+    await store.flush();
+    expect(committedSteps(path, second.id)).toBe(3);
+  });
+
+  it('commits buffered steps on close', async () => {
+    const path = join(directory, 'closed.db');
+    const store = openStore(path);
+    const run = await store.createRun(sampleRun());
+    const episode = await store.startEpisode(sampleEpisode(run.id));
+    for (let stepIndex = 0; stepIndex < 3; stepIndex += 1) await store.appendStep(episode.id, minimalStep(stepIndex));
+    await store.close();
+    expect(committedSteps(path, episode.id)).toBe(3);
+  });
+
+  it('keeps the buffered steps when the write committed with them fails', async () => {
+    const path = join(directory, 'kept.db');
+    const store = openStore(path);
+    const run = await store.createRun(sampleRun());
+    const episode = await store.startEpisode(sampleEpisode(run.id));
+    await store.appendStep(episode.id, minimalStep(0));
+    await expect(store.endEpisode(555, sampleOutcome())).rejects.toThrow(/episode 555 does not exist/);
+    expect(committedSteps(path, episode.id)).toBe(1);
+    await store.appendStep(episode.id, minimalStep(1));
+    await expect(store.startEpisode(sampleEpisode(777))).rejects.toThrow(/Run 777 does not exist/);
+    expect(committedSteps(path, episode.id)).toBe(2);
+    await store.appendStep(episode.id, minimalStep(2));
+    await expect(store.endEpisode(episode.id, sampleOutcome({ finalObservation: { text: 'x', features: { big: 1n as unknown as number } } }))).rejects.toThrow(/outcome\.finalObservation is not JSON-serialisable/);
+    expect(committedSteps(path, episode.id)).toBe(3);
+    await store.endEpisode(episode.id, sampleOutcome());
+  });
+
+  it('refuses steps out of order, checking an episode it did not start against the file once', async () => {
+    const path = join(directory, 'order.db');
+    const writer = openStore(path);
+    const run = await writer.createRun(sampleRun());
+    const episode = await writer.startEpisode(sampleEpisode(run.id));
+    await writer.appendStep(episode.id, minimalStep(0));
+    await writer.appendStep(episode.id, minimalStep(1));
+    await expect(writer.appendStep(episode.id, minimalStep(3))).rejects.toThrow(/step 3 of episode 1 is out of order: the next step index is 2; append the steps of an episode in order, from 0/);
+    await expect(writer.appendStep(episode.id, minimalStep(1))).rejects.toThrow(/step 1 is already recorded for episode 1/);
+    await writer.flush();
+
+    const other = openStore(path);
+    await expect(other.appendStep(episode.id, minimalStep(0))).rejects.toThrow(/step 0 is already recorded/);
+    await expect(other.appendStep(episode.id, minimalStep(5))).rejects.toThrow(/the next step index is 2/);
+    await other.appendStep(episode.id, minimalStep(2));
+    await other.endEpisode(episode.id, sampleOutcome());
+    expect((await collect(writer.readSteps(episode.id))).map((step) => step.stepIndex)).toEqual([0, 1, 2]);
+  });
+
+  it('keeps the failure of a next-turn commit for the next call, which says how many steps were lost', async () => {
+    const path = join(directory, 'busy.db');
+    const { store, database } = openInjected(path);
+    const run = await store.createRun(sampleRun());
+    const episode = await store.startEpisode(sampleEpisode(run.id));
+    database.pragma('busy_timeout = 20');
+    const holder = new Database(path);
+    holder.prepare('BEGIN IMMEDIATE').run();
+    await store.appendStep(episode.id, minimalStep(0));
+    await store.appendStep(episode.id, minimalStep(1));
+    await nextTurn(); // the commit waits 20 ms for the lock, then fails: kept, not thrown
+    holder.prepare('ROLLBACK').run();
+    holder.close();
+
+    const failure = await store.appendStep(episode.id, minimalStep(2)).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StoreError);
+    expect((failure as StoreError).message).toMatch(
+      /^The group commit of buffered steps to trajectory store .*busy\.db failed; 2 steps were lost \(episode 1: steps 0 to 1\): database is locked\. Another connection held the write lock/,
+    );
+    expect((failure as StoreError).details).toMatchObject({ errorCode: 'SQLITE_BUSY', lostSteps: 2, lostEpisodeIds: [episode.id] });
+    // Reported once; the store goes on, and knows the episode now lacks steps 0 and 1.
+    expect(await store.getRun(run.id)).toEqual(run);
+    await expect(store.appendStep(episode.id, minimalStep(2))).rejects.toThrow(/the next step index is 0/);
+    await store.appendStep(episode.id, minimalStep(0));
+    await store.close();
+    expect(committedSteps(path, episode.id)).toBe(1);
+    database.close();
+  });
+
+  it('reports a next-turn commit on a connection closed behind its back, without an unhandled error', async () => {
+    const path = join(directory, 'yanked.db');
+    const { store, database } = openInjected(path);
+    const run = await store.createRun(sampleRun());
+    const episode = await store.startEpisode(sampleEpisode(run.id));
+    for (let stepIndex = 0; stepIndex < 3; stepIndex += 1) await store.appendStep(episode.id, minimalStep(stepIndex));
+    database.close();
+    await nextTurn();
+    await expect(store.flush()).rejects.toThrow(/group commit .* failed; 3 steps were lost \(episode 1: steps 0 to 2\): The database connection is not open/);
+    await store.close();
+  });
+
+  it('fails the appendStep that fills the buffer when its commit fails', async () => {
+    const path = join(directory, 'dropped.db');
+    const { store, database } = openInjected(path, 2);
+    const run = await store.createRun(sampleRun());
+    const episode = await store.startEpisode(sampleEpisode(run.id));
+    await store.appendStep(episode.id, minimalStep(0));
+    database.exec('DROP TABLE steps');
+    await expect(store.appendStep(episode.id, minimalStep(1))).rejects.toThrow(/group commit .* failed; 2 steps were lost \(episode 1: steps 0 to 1\): no such table: steps/);
+    await store.close();
+    database.close();
+  });
+
+  it('loses only the steps SQLite refuses when another connection ended their episode', async () => {
+    const path = join(directory, 'refused.db');
+    const store = openStore(path);
+    const other = openStore(path);
+    const run = await store.createRun(sampleRun());
+    const ended = await store.startEpisode(sampleEpisode(run.id, 0));
+    const running = await store.startEpisode(sampleEpisode(run.id, 1));
+    await other.endEpisode(ended.id, sampleOutcome({ status: 'aborted' }));
+    await store.appendStep(ended.id, minimalStep(0)); // this store still believes it is running
+    await store.appendStep(running.id, minimalStep(0));
+    await store.appendStep(ended.id, minimalStep(1));
+    await nextTurn();
+    await expect(store.getEpisode(running.id)).rejects.toThrow(
+      /failed; 2 steps were lost \(episode 1: steps 0 to 1\): episode 1 has already ended with status "aborted", so you cannot append steps to it/,
+    );
+    expect(committedSteps(path, running.id)).toBe(1);
+    expect(committedSteps(path, ended.id)).toBe(0);
   });
 });

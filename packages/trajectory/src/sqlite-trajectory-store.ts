@@ -1,5 +1,8 @@
-// TrajectoryStore on one SQLite file: WAL, synchronous=NORMAL, busy_timeout 5000 ms, foreign keys on, one commit
-// per appendStep. A resolved step survives the process being killed (SIGKILL); OS crash or power loss may lose the last ones.
+// TrajectoryStore on one SQLite file: WAL, synchronous=NORMAL, busy_timeout 5000 ms, foreign keys on.
+// Steps are group-committed: a killed process loses at most the steps appended since the last commit
+// (fewer than `groupCommitSteps`, default 32), all of episodes not yet ended; every ended episode is
+// complete on disk. Every other write is committed before its promise resolves. OS crash or power
+// loss may also lose the last commits (synchronous=NORMAL).
 import type Database from 'better-sqlite3';
 import { StoreError } from '@worldloop/spec';
 import type {
@@ -19,7 +22,7 @@ import { applyMigrations } from './migrations.js';
 import { configureSqliteDatabase, openSqliteDatabase } from './open-sqlite-database.js';
 import { runFromRow, runParameters, type RunRow } from './run-row.js';
 import { stepFromRow, stepParameters, type StepRow } from './step-row.js';
-import { errorCode, storeFailure } from './store-failure.js';
+import { errorCode, groupCommitFailure, storeFailure, type LostStep } from './store-failure.js';
 
 /** Where the store keeps its data: a file path, or a better-sqlite3 connection you opened. */
 export type SqliteTrajectoryStoreOptions = (
@@ -39,19 +42,66 @@ export type SqliteTrajectoryStoreOptions = (
 ) & {
   /** Clock for `startedAt`/`endedAt`, in ms since the epoch (for deterministic tests). */
   readonly now?: () => number;
+  /**
+   * Most steps buffered before they are committed in one transaction (default 32). Buffered steps
+   * are also committed on the next turn of the event loop, by every other method, and by `flush()`.
+   * A killed process loses fewer than this many appended steps; 1 commits every step on its own.
+   */
+  readonly groupCommitSteps?: number;
 };
+
+/** Steps buffered before a group commit when `groupCommitSteps` is not given. */
+export const defaultGroupCommitSteps = 32;
 
 /** Steps read per query by `readSteps`: bounds its memory, keeps no cursor open between pages. */
 const stepPageSize = 256;
+
+/** A step appended but not committed yet: its insert parameters, serialised when it was appended. */
+interface BufferedStep extends LostStep {
+  readonly parameters: Record<string, string | number | null>;
+}
+
+/** What one group transaction did: the buffered steps SQLite refused, and how the write committed with them went. */
+interface GroupOutcome {
+  readonly refused: readonly { readonly step: BufferedStep; readonly error: unknown }[];
+  readonly write: { readonly value: unknown } | { readonly error: unknown };
+}
 
 const episodeColumns =
   'id, run_id, episode_index, attempt, seed, environment_id, mission, status, success, total_reward, step_count, invalid_action_count, terminated, truncated, final_observation, error, started_at, ended_at';
 
 /**
  * A TrajectoryStore on an SQLite file. Methods are async to honour the contract (other backends
- * are remote) but do their work synchronously; each write is one autocommit transaction, so a
- * resolved `appendStep` is on disk (in the WAL) and survives a killed process. Several stores,
- * in this or other processes, may write the same file at once: writers wait up to 5 s for the lock.
+ * are remote) but do their work synchronously.
+ *
+ * Durability is per episode, not per step: a finished episode is the unit a dataset is made of,
+ * and an interrupted episode is re-run from its seed on resume, so losing its last few steps
+ * loses nothing of value, while a commit per step would cost most of the loop's time. So:
+ *
+ * - `appendStep` validates and serialises the step at once (a bad step, an unknown or ended
+ *   episode, a repeated or out-of-order `stepIndex` reject that call), then buffers it; its
+ *   promise resolves when the step is buffered. Steps of an episode are appended in order from 0.
+ * - Buffered steps are committed in one `BEGIN IMMEDIATE` transaction when `groupCommitSteps` of
+ *   them are buffered (default 32) or on the next turn of the event loop, whichever comes first:
+ *   an agent that waits on anything real (a model server, I/O) commits each step at once; only
+ *   fast simulated runs batch.
+ * - Every other method commits the buffer first, and `flush()` commits it on demand. `endEpisode`
+ *   commits the episode's buffered steps and its end in one transaction and resolves once that is
+ *   committed; the other writes are committed before their promise resolves.
+ * - So a process killed with SIGKILL loses at most the steps appended since the last commit:
+ *   fewer than `groupCommitSteps` whose `appendStep` had resolved (plus one still in flight), all
+ *   of episodes not yet ended. Every episode whose `endEpisode` resolved is complete on disk.
+ *   An OS crash or power loss may also lose the last commits (WAL with synchronous=NORMAL), but
+ *   never corrupts the file.
+ * - A group commit made on the next turn of the event loop that fails (disk full, lock held past
+ *   the busy timeout) is kept, not thrown: the next call of any method rejects with a StoreError
+ *   saying how many steps were lost, of which episodes, and why. A commit made inside a call
+ *   (the buffer full, a read, another write, `flush`) fails that call the same way.
+ *
+ * Several stores, in this or other processes, may write the same file at once: writers wait up
+ * to 5 s for the lock. Record each episode through one store: a store checks step order in
+ * memory, for the episodes it started or has seen. Call `close()` (or `flush()`) before
+ * `process.exit()`, which skips the next turn of the event loop.
  *
  * Storage is JSON for observations and the non-column step fields: record plain data (Dates come
  * back as strings, BigInt and cycles are refused). Throws StoreError for every failure.
@@ -64,6 +114,19 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
   readonly #now: () => number;
   readonly #statements: ReturnType<typeof prepareStatements>;
   readonly #episodeQueries = new Map<string, Database.Statement>();
+  readonly #groupCommitSteps: number;
+  /** Commits buffered steps, then an optional write, in one IMMEDIATE transaction. */
+  readonly #commitGroup: Database.Transaction<(steps: readonly BufferedStep[], write: (() => unknown) | undefined) => GroupOutcome>;
+  /** Runs a write inside the group transaction under a savepoint, so its failure keeps the steps. */
+  readonly #savepoint: Database.Transaction<(write: () => unknown) => unknown>;
+  /** Steps appended and not committed yet, in append order. */
+  #buffer: BufferedStep[] = [];
+  /** The next-turn commit, while one is scheduled. */
+  #scheduledCommit: NodeJS.Immediate | undefined;
+  /** The failure of a next-turn commit, until a call reports it. */
+  #deferredFailure: StoreError | undefined;
+  /** Next `stepIndex` expected for each running episode this store started or has seen. */
+  readonly #nextStepIndex = new Map<number, number>();
   #closed = false;
 
   /** Opens (creating and migrating as needed) the store. Throws StoreError naming the path. */
@@ -71,6 +134,13 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
     this.location = options.database === undefined ? options.path : options.database.name;
     this.#ownsDatabase = options.database === undefined;
     this.#now = options.now ?? Date.now;
+    this.#groupCommitSteps = options.groupCommitSteps ?? defaultGroupCommitSteps;
+    if (!Number.isSafeInteger(this.#groupCommitSteps) || this.#groupCommitSteps < 1) {
+      throw new StoreError(
+        `Could not open trajectory store ${this.location}: groupCommitSteps is ${String(options.groupCommitSteps)}, not a positive integer; use 1 to commit every step on its own, or leave it out for ${defaultGroupCommitSteps}.`,
+        { details: { path: this.location, groupCommitSteps: options.groupCommitSteps } },
+      );
+    }
     let database: Database.Database | undefined;
     try {
       if (options.database === undefined) {
@@ -81,6 +151,10 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
       }
       applyMigrations(database);
       this.#statements = prepareStatements(database);
+      this.#savepoint = database.transaction((write: () => unknown) => write());
+      this.#commitGroup = database.transaction((steps: readonly BufferedStep[], write: (() => unknown) | undefined) =>
+        this.#insertGroup(steps, write),
+      );
     } catch (error) {
       if (this.#ownsDatabase && database?.open) database.close();
       throw storeFailure('open the database', this.location, error, openAdvice(error));
@@ -94,14 +168,14 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
   }
 
   async createRun(run: NewRun): Promise<RunRecord> {
-    return this.#perform('create a run', () => {
+    return this.#write('create a run', () => {
       const { lastInsertRowid } = this.#statements.insertRun.run(runParameters(run, this.#now()));
       return runFromRow(this.#statements.selectRun.get(lastInsertRowid) as RunRow);
     });
   }
 
   async endRun(runId: number, status: Exclude<RunStatus, 'running'>): Promise<void> {
-    this.#perform(`end run ${runId}`, () => {
+    this.#write(`end run ${runId}`, () => {
       if ((status as RunStatus) === 'running') throw new Error(`a run cannot end with status "running"; use finished, aborted or failed`);
       const { changes } = this.#statements.endRun.run({ id: runId, status, endedAt: this.#now() });
       if (changes === 0) {
@@ -116,7 +190,7 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
   }
 
   async startEpisode(episode: NewEpisode): Promise<EpisodeRecord> {
-    return this.#perform(
+    const started = this.#write(
       `start episode ${episode.episodeIndex} of run ${episode.runId}`,
       () => {
         const { lastInsertRowid } = this.#statements.insertEpisode.run(newEpisodeParameters(episode, this.#now()));
@@ -124,29 +198,52 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
       },
       { foreignKey: `Run ${episode.runId} does not exist; create it with createRun first.` },
     );
+    this.#nextStepIndex.set(started.id, 0);
+    return started;
   }
 
+  /**
+   * Validates and serialises the step, then buffers it; resolves once it is buffered (see the
+   * class comment for when it is committed). Steps of an episode come in order, from 0.
+   */
   async appendStep(episodeId: number, step: StepRecord): Promise<void> {
-    this.#perform(
-      `append step ${step.stepIndex} to episode ${episodeId}`,
-      () => {
-        const { changes } = this.#statements.insertStep.run(stepParameters(episodeId, step));
-        if (changes === 0) throw new Error(this.#notRunningReason(episodeId, 'append steps to it'));
-      },
-      { unique: `Step ${step.stepIndex} is already recorded for episode ${episodeId}; append each step index once.` },
-    );
-  }
-
-  async endEpisode(episodeId: number, outcome: EpisodeOutcome): Promise<void> {
-    this.#perform(`end episode ${episodeId}`, () => {
-      if ((outcome.status as EpisodeStatus) === 'running') throw new Error(`an episode cannot end with status "running"; use finished, aborted or failed`);
-      const { changes } = this.#statements.endEpisode.run({ id: episodeId, ...outcomeParameters(outcome, this.#now()) });
-      if (changes === 0) throw new Error(this.#notRunningReason(episodeId, 'end it again'));
+    this.#perform(`append step ${String(step.stepIndex)} to episode ${episodeId}`, () => {
+      const parameters = stepParameters(episodeId, step);
+      const expected = this.#expectedStepIndex(episodeId);
+      if (step.stepIndex !== expected) {
+        throw new Error(
+          step.stepIndex < expected
+            ? `step ${step.stepIndex} is already recorded for episode ${episodeId}; append each step index once`
+            : `step ${step.stepIndex} of episode ${episodeId} is out of order: the next step index is ${expected}; append the steps of an episode in order, from 0`,
+        );
+      }
+      this.#nextStepIndex.set(episodeId, expected + 1);
+      this.#buffer.push({ episodeId, stepIndex: step.stepIndex, parameters });
+      if (this.#buffer.length >= this.#groupCommitSteps) this.#commit();
+      else if (this.#scheduledCommit === undefined) this.#scheduledCommit = setImmediate(this.#commitOnNextTurn);
     });
   }
 
+  /** Commits the buffered steps and the episode's end in one transaction; resolves once committed. */
+  async endEpisode(episodeId: number, outcome: EpisodeOutcome): Promise<void> {
+    try {
+      this.#write(`end episode ${episodeId}`, () => {
+        if ((outcome.status as EpisodeStatus) === 'running') throw new Error(`an episode cannot end with status "running"; use finished, aborted or failed`);
+        const { changes } = this.#statements.endEpisode.run({ id: episodeId, ...outcomeParameters(outcome, this.#now()) });
+        if (changes === 0) throw new Error(this.#notRunningReason(episodeId, 'end it again'));
+      });
+    } finally {
+      this.#nextStepIndex.delete(episodeId);
+    }
+  }
+
+  /** Commits the buffered steps; resolves when everything appended so far is durable. */
+  async flush(): Promise<void> {
+    this.#perform('commit the buffered steps', () => this.#commit());
+  }
+
   async getRun(runId: number): Promise<RunRecord | undefined> {
-    return this.#perform(`read run ${runId}`, () => {
+    return this.#read(`read run ${runId}`, () => {
       const row = this.#statements.selectRun.get(runId) as RunRow | undefined;
       return row === undefined ? undefined : runFromRow(row);
     });
@@ -154,14 +251,14 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
 
   /** Runs, newest first. */
   async listRuns(options: { limit?: number } = {}): Promise<readonly RunRecord[]> {
-    return this.#perform('list runs', () => {
+    return this.#read('list runs', () => {
       const rows = this.#statements.listRuns.all(countParameter('limit', options.limit)) as RunRow[];
       return rows.map(runFromRow);
     });
   }
 
   async getEpisode(episodeId: number): Promise<EpisodeRecord | undefined> {
-    return this.#perform(`read episode ${episodeId}`, () => {
+    return this.#read(`read episode ${episodeId}`, () => {
       const row = this.#statements.selectEpisode.get(episodeId) as EpisodeRow | undefined;
       return row === undefined ? undefined : episodeFromRow(row);
     });
@@ -172,7 +269,7 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
    * only: a running episode has no success yet.
    */
   async listEpisodes(filter: EpisodeFilter = {}): Promise<readonly EpisodeRecord[]> {
-    return this.#perform('list episodes', () => {
+    return this.#read('list episodes', () => {
       const conditions: string[] = [];
       const parameters: Record<string, string | number> = {
         limit: countParameter('limit', filter.limit),
@@ -207,7 +304,7 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
   async *readSteps(episodeId: number): AsyncGenerator<StepRecord, void, undefined> {
     let after = -1;
     for (;;) {
-      const page = this.#perform(`read steps of episode ${episodeId}`, () => {
+      const page = this.#read(`read steps of episode ${episodeId}`, () => {
         const rows = this.#statements.selectStepPage.all({ episodeId, after, limit: stepPageSize }) as StepRow[];
         return rows.map(stepFromRow);
       });
@@ -217,16 +314,29 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
     }
   }
 
-  /** Closes the database if the store opened it. Calling it again does nothing. */
+  /**
+   * Commits the buffered steps, then closes the database if the store opened it. Rejects (after
+   * closing) when that commit, or an earlier one on the next turn of the event loop, failed.
+   * Calling it again does nothing.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
-    this.#closed = true;
-    if (!this.#ownsDatabase) return;
+    let failure: unknown;
     try {
-      this.#database.close();
+      this.#reportDeferredFailure();
+      this.#commit();
     } catch (error) {
-      throw storeFailure('close the database', this.location, error);
+      failure = error;
     }
+    this.#closed = true;
+    if (this.#ownsDatabase) {
+      try {
+        this.#database.close();
+      } catch (error) {
+        failure ??= storeFailure('close the database', this.location, error);
+      }
+    }
+    if (failure !== undefined) throw failure;
   }
 
   /** Runs `work` on an open store, turning every failure into a StoreError. */
@@ -238,6 +348,7 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
       );
     }
     try {
+      this.#reportDeferredFailure();
       return work();
     } catch (error) {
       const code = errorCode(error);
@@ -249,6 +360,106 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
             : undefined;
       throw storeFailure(operation, this.location, error, advice);
     }
+  }
+
+  /** A read: commits the buffered steps first, so it sees every step appended before it. */
+  #read<Result>(operation: string, work: () => Result): Result {
+    return this.#perform(operation, () => {
+      this.#commit();
+      return work();
+    });
+  }
+
+  /** A write other than appendStep: committed with the buffered steps, in one transaction. */
+  #write<Result>(operation: string, write: () => Result, constraintAdvice: { unique?: string; foreignKey?: string } = {}): Result {
+    return this.#perform(operation, () => this.#commit(write), constraintAdvice);
+  }
+
+  /**
+   * Commits the buffered steps and then `write` (when given) in one IMMEDIATE transaction, and
+   * returns what `write` returned; with nothing buffered, `write` runs on its own (autocommit).
+   * Throws the group commit failure when steps were lost, else `write`'s own error (the steps
+   * stay committed: `write` runs under a savepoint).
+   */
+  #commit<Result>(write?: () => Result): Result {
+    if (this.#scheduledCommit !== undefined) {
+      clearImmediate(this.#scheduledCommit);
+      this.#scheduledCommit = undefined;
+    }
+    const steps = this.#buffer;
+    if (steps.length === 0) return write?.() as Result;
+    this.#buffer = [];
+    let outcome: GroupOutcome;
+    try {
+      outcome = this.#commitGroup.immediate(steps, write);
+    } catch (error) {
+      throw this.#lose(steps, error);
+    }
+    const [firstRefused] = outcome.refused;
+    if (firstRefused !== undefined) throw this.#lose(outcome.refused.map(({ step }) => step), firstRefused.error);
+    if ('error' in outcome.write) throw outcome.write.error;
+    return outcome.write.value as Result;
+  }
+
+  /**
+   * The body of the group transaction. A step SQLite refuses (a constraint, an episode another
+   * connection ended) is set aside and the others are kept; any other error fails the group.
+   */
+  #insertGroup(steps: readonly BufferedStep[], write: (() => unknown) | undefined): GroupOutcome {
+    const database = this.#database;
+    const refused: { step: BufferedStep; error: unknown }[] = [];
+    for (const step of steps) {
+      try {
+        if (this.#statements.insertStep.run(step.parameters).changes === 0) {
+          refused.push({ step, error: new Error(this.#notRunningReason(step.episodeId, 'append steps to it')) });
+        }
+      } catch (error) {
+        if (!errorCode(error)?.startsWith('SQLITE_CONSTRAINT') || !database.inTransaction) throw error;
+        refused.push({ step, error });
+      }
+    }
+    if (write === undefined) return { refused, write: { value: undefined } };
+    try {
+      return { refused, write: { value: this.#savepoint(write) } };
+    } catch (error) {
+      if (!database.inTransaction) throw error;
+      return { refused, write: { error } };
+    }
+  }
+
+  /** The failure for steps that were not committed; forgets the order of their episodes. */
+  #lose(steps: readonly BufferedStep[], cause: unknown): StoreError {
+    for (const { episodeId } of steps) this.#nextStepIndex.delete(episodeId);
+    return groupCommitFailure(this.location, steps, cause);
+  }
+
+  /** The next-turn commit: its failure is kept for the next call, never thrown. */
+  readonly #commitOnNextTurn = (): void => {
+    this.#scheduledCommit = undefined;
+    try {
+      this.#commit();
+    } catch (error) {
+      this.#deferredFailure ??= storeFailure('commit the buffered steps', this.location, error);
+    }
+  };
+
+  /** Throws (once) the failure of a next-turn commit. */
+  #reportDeferredFailure(): void {
+    const failure = this.#deferredFailure;
+    if (failure === undefined) return;
+    this.#deferredFailure = undefined;
+    throw failure;
+  }
+
+  /** The `stepIndex` the next step of a running episode must have; throws when it is not running. */
+  #expectedStepIndex(episodeId: number): number {
+    const known = this.#nextStepIndex.get(episodeId);
+    if (known !== undefined) return known;
+    const row = this.#statements.selectEpisodeProgress.get(episodeId) as { status: EpisodeStatus; lastStepIndex: number | null } | undefined;
+    if (row?.status !== 'running') throw new Error(this.#notRunningReason(episodeId, 'append steps to it'));
+    const next = (row.lastStepIndex ?? -1) + 1;
+    this.#nextStepIndex.set(episodeId, next);
+    return next;
   }
 
   /** Why a write to an episode that must be running changed nothing. */
@@ -295,7 +506,10 @@ function prepareStatements(database: Database.Database) {
                           final_observation = @finalObservation, error = @error, ended_at = @endedAt
       WHERE id = @id AND status = 'running'`),
     selectEpisode: database.prepare(`SELECT ${episodeColumns} FROM episodes WHERE id = ?`),
-    // Inserts nothing unless the episode is running; the caller reports why.
+    selectEpisodeProgress: database.prepare(`
+      SELECT status, (SELECT max(step_index) FROM steps WHERE episode_id = episodes.id) AS lastStepIndex
+      FROM episodes WHERE id = ?`),
+    // Inserts nothing unless the episode is running (another connection may have ended it); the caller reports why.
     insertStep: database.prepare(`
       INSERT INTO steps (episode_id, step_index, observation, action, executed_action, accepted, feedback, reward,
                          terminated, truncated, record, started_at)

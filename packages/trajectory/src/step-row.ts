@@ -23,6 +23,8 @@ export interface StepRow {
 /**
  * Named parameters of the step insert. The observation is copied field by field (it may be lazy);
  * `record` holds every field without a column, including fields later spec versions add.
+ * Checks every column against the schema first (the store commits steps later, in groups, so a
+ * step SQLite would refuse must be refused here): throws an Error naming the field.
  */
 export function stepParameters(episodeId: number, step: StepRecord): Record<string, string | number | null> {
   const {
@@ -38,6 +40,14 @@ export function stepParameters(episodeId: number, step: StepRecord): Record<stri
     startedAt,
     ...rest
   } = step;
+  requireInteger('step.stepIndex', stepIndex, 'a step index counts from 0');
+  requireString('step.action', action, false);
+  requireString('step.executedAction', executedAction, true);
+  requireString('step.feedback', feedback, true);
+  if (typeof reward !== 'number' || Number.isNaN(reward)) {
+    throw new Error(`step.reward is ${describeValue(reward)}, not a number; SQLite stores NaN as NULL, so record a number (0 when there is no reward)`);
+  }
+  requireInteger('step.startedAt', startedAt, 'it is ms since the epoch, as Date.now() gives');
   return {
     episodeId,
     stepIndex,
@@ -83,6 +93,26 @@ type ColumnField =
   | 'terminated'
   | 'truncated'
   | 'startedAt';
+
+/** Refuses anything but a non-negative integer (a STRICT INTEGER column with a CHECK >= 0, or a time). */
+function requireInteger(field: string, value: unknown, why: string): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new Error(`${field} is ${describeValue(value)}, not a non-negative integer; ${why}`);
+  }
+}
+
+/** Refuses anything but a string (or undefined, when the field is optional). */
+function requireString(field: string, value: unknown, optional: boolean): void {
+  if (typeof value === 'string' || (optional && value === undefined)) return;
+  throw new Error(`${field} is ${describeValue(value)}, not a string${optional ? ' or absent' : ''}; record it as text`);
+}
+
+/** A value as it appears in an error message: `NaN`, `1.5`, `"text"`, `an object`. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
+  return String(value);
+}
 
 /** Serialises the non-column fields; on failure names the field that could not be written. */
 function recordColumn(rest: Record<string, unknown>): string {

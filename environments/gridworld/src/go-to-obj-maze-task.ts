@@ -2,7 +2,7 @@
 // with one object somewhere; go to it. Success when it is in the cell in front of the agent.
 import type { GridworldTask } from './gridworld-task.js';
 import { generateWithRetries } from './level-attempts.js';
-import { describeObject } from './object-description.js';
+import { missionFor } from './mission.js';
 import { RoomGrid } from './room-grid.js';
 
 const allColors = [0, 1, 2, 3, 4, 5];
@@ -20,14 +20,8 @@ export const goToObjMazeTask: GridworldTask = {
       const [cell] = rooms.addDistractors(1, false);
       rooms.placeAgent(random.integer(0, 3), random.integer(0, 3));
       if (!rooms.allReachable()) return undefined;
-      const target = { type: rooms.grid.types[cell!]!, color: rooms.grid.colors[cell!]! };
-      return {
-        grid: rooms.grid,
-        agentX: rooms.agentX,
-        agentY: rooms.agentY,
-        agentDirection: rooms.agentDirection,
-        mission: { kind: 'go-to', target, text: `go to the ${describeObject(target)}` },
-      };
+      const target = rooms.objectAt(cell!);
+      return rooms.level(missionFor('go-to', target));
     });
   },
 };

@@ -1,5 +1,5 @@
 // The task of an episode in language and as data, as BabyAI's GoTo / Pickup / Open instructions.
-import type { ObjectDescription } from './object-description.js';
+import { describeObject, type ObjectDescription } from './object-description.js';
 
 /** What the mission asks: face the object, pick it up, or open the door. */
 export type MissionKind = 'go-to' | 'pick-up' | 'open';
@@ -14,4 +14,10 @@ export interface Mission {
   readonly target: ObjectDescription;
   /** The mission in words: `go to the red ball`. */
   readonly text: string;
+}
+
+/** The mission of a kind for a target, worded as BabyAI words it (`pick up the red ball`). */
+export function missionFor(kind: MissionKind, target: ObjectDescription): Mission {
+  const verb = kind === 'go-to' ? 'go to' : kind === 'pick-up' ? 'pick up' : 'open';
+  return { kind, target, text: `${verb} the ${describeObject(target)}` };
 }

@@ -1,9 +1,9 @@
 // BabyAI OpenDoor: the agent starts in the centre room of a 3x3 grid whose four walls each hold a
 // closed door of a different colour; open the named one. Success when a toggle opens it.
-import { colorNames } from './color.js';
 import { DoorState } from './door-state.js';
 import type { GridworldTask } from './gridworld-task.js';
 import { generateWithRetries } from './level-attempts.js';
+import { missionFor } from './mission.js';
 import { ObjectType } from './object-type.js';
 import { RoomGrid } from './room-grid.js';
 
@@ -24,13 +24,7 @@ export const openDoorTask: GridworldTask = {
       if (!rooms.allReachable()) return undefined;
       const color = random.pick(colors);
       const target = { type: ObjectType.door, color };
-      return {
-        grid: rooms.grid,
-        agentX: rooms.agentX,
-        agentY: rooms.agentY,
-        agentDirection: rooms.agentDirection,
-        mission: { kind: 'open', target, text: `open the ${colorNames[color]} door` },
-      };
+      return rooms.level(missionFor('open', target));
     });
   },
 };

@@ -5,6 +5,9 @@ import { Color, colorCount } from './color.js';
 import { DoorState } from './door-state.js';
 import { directionDeltaX, directionDeltaY } from './direction.js';
 import { Grid } from './grid.js';
+import type { GeneratedLevel } from './gridworld-task.js';
+import type { Mission } from './mission.js';
+import type { ObjectDescription } from './object-description.js';
 import { ObjectType } from './object-type.js';
 import type { SeededRandom } from './seeded-random.js';
 
@@ -147,6 +150,16 @@ export class RoomGrid {
       added.push(this.addDoor(column, row, side, color, state));
     }
     throw new Error('RoomGrid.connectAll: rooms could not be connected');
+  }
+
+  /** The object in a cell, as a mission names it (type and colour). */
+  objectAt(cell: number): ObjectDescription {
+    return { type: this.grid.types[cell]!, color: this.grid.colors[cell]! };
+  }
+
+  /** The finished level: this grid, the agent's placement, and the mission. */
+  level(mission: Mission): GeneratedLevel {
+    return { grid: this.grid, agentX: this.agentX, agentY: this.agentY, agentDirection: this.agentDirection, mission };
   }
 
   /**

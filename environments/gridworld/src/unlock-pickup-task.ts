@@ -4,7 +4,7 @@ import { colorCount } from './color.js';
 import { DoorState } from './door-state.js';
 import type { GridworldTask } from './gridworld-task.js';
 import { generateWithRetries } from './level-attempts.js';
-import { describeObject } from './object-description.js';
+import { missionFor } from './mission.js';
 import { ObjectType } from './object-type.js';
 import { RoomGrid } from './room-grid.js';
 
@@ -26,14 +26,8 @@ export const unlockPickupTask: GridworldTask = {
       rooms.placeObject(0, 0, ObjectType.key, doorColor);
       rooms.placeAgent(0, 0);
       if (!rooms.allReachable()) return undefined;
-      const target = { type: rooms.grid.types[targetCell]!, color: rooms.grid.colors[targetCell]! };
-      return {
-        grid: rooms.grid,
-        agentX: rooms.agentX,
-        agentY: rooms.agentY,
-        agentDirection: rooms.agentDirection,
-        mission: { kind: 'pick-up', target, text: `pick up the ${describeObject(target)}` },
-      };
+      const target = rooms.objectAt(targetCell);
+      return rooms.level(missionFor('pick-up', target));
     });
   },
 };

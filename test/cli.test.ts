@@ -61,6 +61,17 @@ describe('worldloop CLI', () => {
     expect(shown.output()).toMatch(/── final ──/);
   });
 
+  it('honours --max-steps: episodes stop there, truncated', async () => {
+    const db = join(directory, 'short.db');
+    expect(await main(['run', '--env', 'gridworld/GoToObjMaze-v0', '--policy', 'random', '--episodes', '5', '--max-steps', '7', '--db', db], captureIo(directory))).toBe(0);
+    const store = new SqliteTrajectoryStore({ path: db });
+    const episodes = await store.listEpisodes();
+    expect(episodes.map((episode) => episode.stepCount)).toEqual([7, 7, 7, 7, 7]);
+    expect(episodes.every((episode) => episode.truncated === true && episode.success === false)).toBe(true);
+    expect((await store.getRun(1))!.config).toMatchObject({ maxSteps: 7, policy: 'random', episodes: 5 });
+    await store.close();
+  });
+
   describe('bad input gets a clear message, exit code 2, and loses nothing', () => {
     async function recordOne(db: string): Promise<void> {
       expect(await main(['run', '--env', 'gridworld/GoToLocal-v0', '--episodes', '2', '--db', db], captureIo(directory))).toBe(0);

@@ -120,6 +120,19 @@ describe('Agent loop', () => {
     expect(errors.map((error) => error.message)).toEqual(['model server went away']);
   });
 
+  it('ends the episode as failed when the environment cannot reset, and says so', async () => {
+    const environment = new LineWorldEnvironment();
+    environment.reset = async () => {
+      throw new Error('server at http://127.0.0.1:36001 refused the connection');
+    };
+    const agent = new Agent({ policy: new ExpertPolicy() });
+    const errors: string[] = [];
+    agent.events.on('error', ({ error }) => errors.push(error.message));
+    const result = await agent.runEpisode(environment, { seed: 1 });
+    expect(result.outcome).toMatchObject({ status: 'failed', stepCount: 0, error: 'reset failed: server at http://127.0.0.1:36001 refused the connection' });
+    expect(errors).toHaveLength(1);
+  });
+
   it('recalls memories in perceive and writes them in remember, recording both', async () => {
     const written: NewMemory[] = [];
     const queries: RecallQuery[] = [];

@@ -114,8 +114,14 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
     const maxSteps = options.maxSteps ?? this.options.maxSteps ?? environment.maxSteps ?? DEFAULT_MAX_STEPS;
     const store = options.runId !== undefined ? this.store : undefined;
 
-    const { observation: first } = await environment.reset({ seed: options.seed, ...(options.task ? { task: options.task } : {}) });
-    const mission = first.mission !== undefined ? { mission: first.mission } : {};
+    let first: Obs | undefined;
+    let resetError: Error | undefined;
+    try {
+      first = (await environment.reset({ seed: options.seed, ...(options.task ? { task: options.task } : {}) })).observation;
+    } catch (error) {
+      resetError = error instanceof Error ? error : new Error(String(error));
+    }
+    const mission = first?.mission !== undefined ? { mission: first.mission } : {};
     const episodeId = store
       ? (await store.startEpisode({ runId: options.runId!, episodeIndex, seed: options.seed, environmentId: environment.id, ...mission })).id
       : undefined;
@@ -130,6 +136,21 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
       signal,
       environment,
     };
+    if (first === undefined) {
+      // An environment that cannot even reset fails this episode, recorded; the run goes on.
+      this.events.emit('error', { episode, error: resetError! });
+      const outcome: EpisodeOutcome = {
+        status: 'failed',
+        success: false,
+        totalReward: 0,
+        stepCount: 0,
+        invalidActionCount: 0,
+        terminated: false,
+        truncated: false,
+        error: `reset failed: ${resetError!.message}`,
+      };
+      return this.finishEpisode(episode, outcome);
+    }
     this.events.emit('episode-start', { episode, observation: first });
 
     let observation = first;
@@ -271,9 +292,14 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
       finalObservation: observationRecord(observation),
       ...(failure !== undefined ? { error: failure } : {}),
     };
-    if (store) await store.endEpisode(episodeId!, outcome);
+    return this.finishEpisode(episode, outcome);
+  }
+
+  /** Records the end of an episode, announces it, and returns its result. */
+  private async finishEpisode(episode: EpisodeContext, outcome: EpisodeOutcome): Promise<EpisodeResult> {
+    if (episode.episodeId !== undefined) await this.store!.endEpisode(episode.episodeId, outcome);
     this.events.emit('episode-end', { episode, outcome });
-    return { ...(episodeId !== undefined ? { episodeId } : {}), episodeIndex, seed: options.seed, outcome };
+    return { ...(episode.episodeId !== undefined ? { episodeId: episode.episodeId } : {}), episodeIndex: episode.episodeIndex, seed: episode.seed, outcome };
   }
 
   private toolBox(episode: EpisodeContext, stepIndex: number, records: ToolCallRecord[]): ToolBox {

@@ -1,6 +1,6 @@
 // The runner: concurrency limit, deterministic seeds, progress events, summaries.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type DecisionInput } from '@worldloop/spec';
+import { ConfigError, StoreError, type DecisionInput, type EpisodeRecord, type RunRecord, type TrajectoryStore } from '@worldloop/spec';
 import { LineWorldEnvironment, ScriptedPolicy } from '@worldloop/testkit';
 import { Agent } from './agent.js';
 import { ExpertPolicy } from './expert-policy.js';
@@ -58,6 +58,46 @@ describe('Runner', () => {
     const summary = await new Runner(new Agent({ policy })).run({ createEnvironment: () => new LineWorldEnvironment(), episodes: 4 });
     expect(summary.failedEpisodes).toBeGreaterThan(0);
     expect(summary.episodes).toHaveLength(4);
+  });
+
+  it('stops every episode and fails the run when the store cannot write, closing environments once', async () => {
+    const calls: string[] = [];
+    let appended = 0;
+    let episodes = 0;
+    const store: TrajectoryStore = {
+      createRun: async (run) => ({ ...run, id: 1, status: 'running', startedAt: 0 }) as RunRecord,
+      endRun: async (_id, status) => void calls.push(`endRun:${status}`),
+      startEpisode: async (episode) => ({ ...episode, id: ++episodes, status: 'running', startedAt: 0 }) as EpisodeRecord,
+      appendStep: async () => {
+        if (++appended > 5) throw new StoreError('disk full');
+      },
+      endEpisode: async () => void calls.push('endEpisode'),
+      flush: async () => {},
+      getRun: async () => undefined,
+      listRuns: async () => [],
+      getEpisode: async () => undefined,
+      listEpisodes: async () => [],
+      readSteps: async function* () {},
+      close: async () => {},
+    };
+    let closed = 0;
+    const agent = new Agent({ policy: new RandomPolicy(), store, maxSteps: 50 });
+    const run = new Runner(agent).run({
+      createEnvironment: () => {
+        const environment = new LineWorldEnvironment({ length: 40, maxSteps: 50 });
+        environment.close = async () => void closed++;
+        return environment;
+      },
+      episodes: 20,
+      concurrency: 4,
+    });
+    await expect(run).rejects.toThrow('disk full');
+    const appendedAtFailure = appended;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(appended).toBe(appendedAtFailure);
+    expect(episodes).toBeLessThanOrEqual(4);
+    expect(closed).toBe(4);
+    expect(calls.at(-1)).toBe('endRun:failed');
   });
 
   it('refuses bad options with ConfigError', async () => {

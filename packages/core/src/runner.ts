@@ -98,17 +98,22 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
       elapsedMs: performance.now() - startedAt,
     });
 
+    // One worker's failure (a store that cannot write) stops the others before anything is closed.
+    const stop = new AbortController();
+    const onOuterAbort = (): void => stop.abort(options.signal?.reason);
+    if (options.signal?.aborted) stop.abort(options.signal.reason);
+    options.signal?.addEventListener('abort', onOuterAbort, { once: true });
     const worker = async (environment: Environment<Obs, Act>): Promise<void> => {
-      while (next < episodes && !options.signal?.aborted) {
+      while (next < episodes && !stop.signal.aborted) {
         await new Promise((resolve) => setImmediate(resolve)); // let signals and I/O in between episodes
-        if (next >= episodes || options.signal?.aborted) break;
+        if (next >= episodes || stop.signal.aborted) break;
         const episodeIndex = next++;
         inFlight++;
         const result = await this.agent.runEpisode(environment, {
           seed: deriveSeed(baseSeed, episodeIndex),
           episodeIndex,
           ...(runId !== undefined ? { runId } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
+          signal: stop.signal,
           ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
         });
         inFlight--;
@@ -126,13 +131,19 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
 
     let status: Exclude<RunStatus, 'running'> = 'finished';
     try {
-      await Promise.all(environments.map(worker));
+      const outcomes = await Promise.allSettled(environments.map((environment) => worker(environment).catch((error: unknown) => {
+        stop.abort(error);
+        throw error;
+      })));
+      const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+      if (failure) throw failure.reason;
       if (options.signal?.aborted) status = 'aborted';
     } catch (error) {
       status = 'failed';
       events.emit('error', { error: error instanceof Error ? error : new Error(String(error)) });
       throw error;
     } finally {
+      options.signal?.removeEventListener('abort', onOuterAbort);
       await Promise.all(environments.map((environment) => environment.close()));
       if (runId !== undefined) await store!.endRun(runId, status).catch(() => undefined);
       const finalProgress = progress();

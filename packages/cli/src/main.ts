@@ -5,6 +5,7 @@ import { ConfigError, StoreError, WorldloopError } from '@worldloop/spec';
 import { processIo, type CliIo } from './cli-io.js';
 import { envsCommand } from './commands/envs-command.js';
 import { episodesCommand } from './commands/episodes-command.js';
+import { modelsCommand } from './commands/models-command.js';
 import { runCommand } from './commands/run-command.js';
 import { showCommand } from './commands/show-command.js';
 import { WORLDLOOP_VERSION } from './version.js';
@@ -12,14 +13,22 @@ import { WORLDLOOP_VERSION } from './version.js';
 const HELP = `worldloop ${WORLDLOOP_VERSION}: agents that live in worlds
 
 Usage:
-  worldloop run --env <id> [--policy expert|random|random-valid] [--episodes N] [--concurrency N]
+  worldloop run --env <id> [--policy expert|random|random-valid|llm] [--episodes N] [--concurrency N]
                 [--seed N] [--max-steps N] [--db PATH]
+                [--model SPEC] [--action-mode auto|native|text] [--temperature X] [--max-tokens N] [--threads N]
+  worldloop models --probe SPEC [--threads N]  what a model backend supports
   worldloop envs                              list registered environments
   worldloop episodes [--run ID] [--env ID] [--limit N] [--db PATH]
   worldloop show <episode> [--db PATH]        print an episode step by step
 
 Policies: expert (the environment's own solver), random (uniform over primitive actions),
-random-valid (uniform over every valid action, text commands included).
+random-valid (uniform over every valid action, text commands included), llm (a language model;
+the default when --model is given).
+
+Model specs: openai-compatible:<url>[#model] for any OpenAI-compatible server, or the same with
+vllm:, sglang:, llama-server:, ollama:, lmstudio: to name the server (e.g.
+vllm:http://127.0.0.1:8000/v1#Qwen/Qwen2.5-7B-Instruct, ollama:http://127.0.0.1:11434/v1#qwen2.5:7b);
+llama-cpp:<file.gguf> runs a GGUF model in process. WORLDLOOP_API_KEY is sent as a bearer token.
 
 Runs are recorded to ./.worldloop/worldloop.db unless --db says otherwise.
 `;
@@ -34,13 +43,20 @@ const OPTIONS = {
   db: { type: 'string' },
   run: { type: 'string' },
   limit: { type: 'string' },
+  model: { type: 'string' },
+  'action-mode': { type: 'string' },
+  temperature: { type: 'string' },
+  'max-tokens': { type: 'string' },
+  threads: { type: 'string' },
+  probe: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
 
 /** Which flags each command takes; anything else is a usage error. */
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
-  run: ['env', 'policy', 'episodes', 'concurrency', 'seed', 'max-steps', 'db'],
+  run: ['env', 'policy', 'episodes', 'concurrency', 'seed', 'max-steps', 'db', 'model', 'action-mode', 'temperature', 'max-tokens', 'threads'],
+  models: ['probe', 'threads'],
   envs: [],
   episodes: ['db', 'run', 'env', 'limit'],
   show: ['db'],
@@ -90,6 +106,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), sig
       }
       case 'envs':
         return await envsCommand(io);
+      case 'models':
+        return await modelsCommand(io, values);
       case 'episodes':
         return await episodesCommand(io, values);
       default:

@@ -13,6 +13,16 @@ export function integerOption(name: string, value: string | undefined, fallback:
   return Number(value);
 }
 
+/** A finite number flag within bounds; undefined when the flag is absent. */
+export function numberOption(name: string, value: string | undefined, bounds: { min: number; max: number }): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < bounds.min || number > bounds.max) {
+    throw new ConfigError(`--${name} must be a number between ${bounds.min} and ${bounds.max}, got ${JSON.stringify(value)}.`);
+  }
+  return number;
+}
+
 /** A flag value that must be one of `choices`. */
 export function choiceOption<T extends string>(name: string, value: string | undefined, choices: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;

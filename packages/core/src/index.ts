@@ -9,3 +9,8 @@ export * from './random-policy.js';
 export * from './runner.js';
 export * from './seeded-random.js';
 export * from './tool-registry.js';
+export * from './tool-call-text-parser.js';
+export * from './token-estimator.js';
+export * from './prompt-builder.js';
+export * from './action-reply-parser.js';
+export * from './llm-policy.js';

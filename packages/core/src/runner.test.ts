@@ -100,6 +100,31 @@ describe('Runner', () => {
     expect(calls.at(-1)).toBe('endRun:failed');
   });
 
+  it('lets every episode in flight listen on the shared abort signal without a leak warning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      // Like a model backend that passes the signal to fetch: one listener per call in flight.
+      const policy = new ScriptedPolicy([
+        async ({ signal }: DecisionInput) => {
+          const listener = (): void => undefined;
+          signal.addEventListener('abort', listener);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          signal.removeEventListener('abort', listener);
+          return { action: 'right' };
+        },
+      ]);
+      await new Runner(new Agent({ policy })).run({ createEnvironment: () => new LineWorldEnvironment(), episodes: 24, concurrency: 24 });
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
+
   it('refuses bad options with ConfigError', async () => {
     const runner = new Runner(new Agent({ policy: new ExpertPolicy() }));
     await expect(runner.run({ createEnvironment: () => new LineWorldEnvironment(), episodes: 0 })).rejects.toBeInstanceOf(ConfigError);

@@ -1,6 +1,7 @@
 // Runs N episodes with at most `concurrency` in flight, each with its own environment instance,
 // seeds derived deterministically from a base seed, progress reported as events. An episode that
 // fails is recorded and counted; the run goes on. A store failure or an abort stops the run.
+import { setMaxListeners } from 'node:events';
 import { ConfigError, type Environment, type JsonValue, type Observation, type RunProgress, type RunStatus } from '@worldloop/spec';
 import type { Agent, EpisodeResult } from './agent.js';
 import { deriveSeed } from './seeded-random.js';
@@ -100,6 +101,9 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
 
     // One worker's failure (a store that cannot write) stops the others before anything is closed.
     const stop = new AbortController();
+    // Every episode in flight shares this signal and hands it to its model calls and tools, each of
+    // which may listen on it: at concurrency > 10 Node's leak warning would be a false alarm.
+    setMaxListeners(0, stop.signal);
     const onOuterAbort = (): void => stop.abort(options.signal?.reason);
     if (options.signal?.aborted) stop.abort(options.signal.reason);
     options.signal?.addEventListener('abort', onOuterAbort, { once: true });

@@ -2,12 +2,13 @@
 // progress, and ends with a summary table. Ctrl-C stops cleanly: episodes in flight are recorded
 // as aborted and the run as aborted.
 import { execFileSync } from 'node:child_process';
-import { Agent, ExpertPolicy, RandomPolicy, Runner } from '@worldloop/core';
-import type { Policy } from '@worldloop/spec';
+import { Agent, ExpertPolicy, LlmPolicy, RandomPolicy, Runner } from '@worldloop/core';
+import { ConfigError, type Policy } from '@worldloop/spec';
 import type { CliIo } from '../cli-io.js';
 import { defaultEnvironments } from '../default-environments.js';
+import { openModel, parseModelSpec, type OpenedModel } from '../model-spec.js';
 import { openStore } from '../open-store.js';
-import { choiceOption, integerOption, requiredOption } from '../option-values.js';
+import { choiceOption, integerOption, numberOption, requiredOption } from '../option-values.js';
 import { ProgressDisplay } from '../progress-display.js';
 import { formatTable } from '../text-table.js';
 import { WORLDLOOP_VERSION } from '../version.js';
@@ -21,15 +22,31 @@ export interface RunFlags {
   readonly seed?: string;
   readonly 'max-steps'?: string;
   readonly db?: string;
+  readonly model?: string;
+  readonly 'action-mode'?: string;
+  readonly temperature?: string;
+  readonly 'max-tokens'?: string;
+  readonly threads?: string;
 }
 
-/** `random` draws primitive actions (the usual baseline); `random-valid` also draws text commands. */
-const POLICIES = ['expert', 'random', 'random-valid'] as const;
+/**
+ * `random` draws primitive actions (the usual baseline); `random-valid` also draws text commands;
+ * `llm` thinks with the `--model` backend (the default policy when `--model` is given).
+ */
+const POLICIES = ['expert', 'random', 'random-valid', 'llm'] as const;
+const ACTION_MODES = ['auto', 'native', 'text'] as const;
 
 /** Runs and records episodes; returns the exit code (130 when interrupted). */
 export async function runCommand(io: CliIo, flags: RunFlags, signal?: AbortSignal): Promise<number> {
   const environmentId = requiredOption('env', flags.env, 'Run `worldloop envs` to list environments.');
-  const policyName = choiceOption('policy', flags.policy, POLICIES, 'expert');
+  const policyName = choiceOption('policy', flags.policy, POLICIES, flags.model !== undefined ? 'llm' : 'expert');
+  if (policyName === 'llm' && flags.model === undefined) throw new ConfigError('--policy llm needs --model <spec>. Run `worldloop --help` for the forms.');
+  if (policyName !== 'llm' && flags.model !== undefined) throw new ConfigError(`--model is used by --policy llm only, not ${policyName}.`);
+  const modelSpec = flags.model !== undefined ? parseModelSpec(flags.model) : undefined;
+  const actionMode = choiceOption('action-mode', flags['action-mode'], ACTION_MODES, 'auto');
+  const temperature = numberOption('temperature', flags.temperature, { min: 0, max: 5 });
+  const maxTokens = flags['max-tokens'] === undefined ? undefined : integerOption('max-tokens', flags['max-tokens'], 0, { min: 1, max: 1_000_000 });
+  const threads = flags.threads === undefined ? undefined : integerOption('threads', flags.threads, 0, { min: 1, max: 512 });
   const episodes = integerOption('episodes', flags.episodes, 10, { min: 1 });
   const concurrency = integerOption('concurrency', flags.concurrency, 1, { min: 1, max: 1024 });
   const baseSeed = integerOption('seed', flags.seed, 0, { min: 0, max: 2 ** 31 - 1 });
@@ -37,9 +54,15 @@ export async function runCommand(io: CliIo, flags: RunFlags, signal?: AbortSigna
   const spec = defaultEnvironments().get(environmentId);
 
   const store = openStore(io, flags.db);
+  let opened: OpenedModel | undefined;
   try {
-    const policy: Policy =
-      policyName === 'expert' ? new ExpertPolicy() : new RandomPolicy({ level: policyName === 'random' ? 'primitive' : 'valid' });
+    if (modelSpec) opened = await openModel(modelSpec, { parallelism: concurrency, ...(threads !== undefined ? { threads } : {}) });
+    const sampling = { ...(temperature !== undefined ? { temperature } : {}), ...(maxTokens !== undefined ? { maxTokens } : {}) };
+    const policy: Policy = opened
+      ? new LlmPolicy({ model: opened.model, actionMode, sampling })
+      : policyName === 'expert'
+        ? new ExpertPolicy()
+        : new RandomPolicy({ level: policyName === 'random' ? 'primitive' : 'valid' });
     const agent = new Agent({ policy, store });
     const progress = new ProgressDisplay(io);
     agent.events.on('run-progress', (event) => progress.update(event));
@@ -54,7 +77,18 @@ export async function runCommand(io: CliIo, flags: RunFlags, signal?: AbortSigna
       baseSeed,
       ...(maxSteps !== undefined ? { maxSteps } : {}),
       ...(signal ? { signal } : {}),
-      config: { command: 'run', env: environmentId, policy: policyName, episodes, concurrency, seed: baseSeed, maxSteps: maxSteps ?? null },
+      config: {
+        command: 'run',
+        env: environmentId,
+        policy: policy.name,
+        model: flags.model ?? null,
+        actionMode: opened ? actionMode : null,
+        sampling: opened ? sampling : null,
+        episodes,
+        concurrency,
+        seed: baseSeed,
+        maxSteps: maxSteps ?? null,
+      },
       worldloopVersion: WORLDLOOP_VERSION,
       ...gitCommit(io.cwd),
       progressIntervalMs: io.isTTY ? 100 : 0,
@@ -80,6 +114,7 @@ export async function runCommand(io: CliIo, flags: RunFlags, signal?: AbortSigna
     io.stdout.write(`recorded to ${store.location}${summary.status === 'aborted' ? ' (run aborted)' : ''}\n`);
     return summary.status === 'aborted' ? 130 : 0;
   } finally {
+    await opened?.close();
     await store.close();
   }
 }

@@ -1,0 +1,3 @@
+// Public surface of @worldloop/model-llama-cpp: GGUF models in-process through node-llama-cpp.
+export * from './llama-cpp-model.js';
+export * from './gguf-file-check.js';

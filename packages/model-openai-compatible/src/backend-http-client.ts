@@ -1,0 +1,245 @@
+// JSON over HTTP to one model server: per-attempt timeout, retries with backoff on 408/429/5xx and dropped
+// connections (Retry-After honoured), a concurrency cap; other 4xx, timeouts and refused connections are not retried.
+import { AbortedError, ModelBackendError, type JsonValue } from '@worldloop/spec';
+import { ConcurrencyLimiter } from './concurrency-limiter.js';
+import { retryDelayMs } from './retry-delay.js';
+import type { ServerProfile } from './server-profile.js';
+
+/** Settings of a {@link BackendHttpClient}. */
+export interface BackendHttpClientOptions {
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:8000/v1`. */
+  readonly baseUrl: string;
+  /** Sent as `Authorization: Bearer <apiKey>`. */
+  readonly apiKey?: string;
+  /** Extra headers on every request. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Limit of one attempt, body included. */
+  readonly timeoutMs: number;
+  /** Retries after the first attempt, for retryable failures. */
+  readonly maxRetries: number;
+  readonly retryBaseDelayMs: number;
+  readonly retryMaxDelayMs: number;
+  /** Requests in flight at once. */
+  readonly maxConcurrency: number;
+  readonly fetch: typeof fetch;
+  /** Jitter source. */
+  readonly random: () => number;
+  /** Waits between retries; must reject when the signal aborts. */
+  readonly sleep: (durationMs: number, signal?: AbortSignal) => Promise<void>;
+  /** The server as currently known, for error messages. */
+  readonly server: () => ServerProfile;
+}
+
+/** A successful response with its parsed JSON body. */
+export interface BackendResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: JsonValue;
+  /** Attempts made, 1 when the first succeeded. */
+  readonly attempts: number;
+}
+
+const RETRIED_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+type AttemptOutcome =
+  | { readonly ok: true; readonly response: Omit<BackendResponse, 'attempts'> }
+  | { readonly ok: false; readonly error: ModelBackendError; readonly retry: boolean; readonly retryAfter?: string | null };
+
+/** Sends JSON requests to one server, within a concurrency limit, retrying what is worth retrying. */
+export class BackendHttpClient {
+  /** The semaphore bounding requests in flight (exposed for monitoring). */
+  readonly limiter: ConcurrencyLimiter;
+
+  constructor(private readonly options: BackendHttpClientOptions) {
+    this.limiter = new ConcurrencyLimiter(options.maxConcurrency);
+  }
+
+  /**
+   * Sends one request. `path` is appended to the base URL unless it is absolute. Throws
+   * `ModelBackendError` (details: url, status, serverMessage, attempts) or, when `signal` fires,
+   * `AbortedError` at once, whether waiting for a slot, in flight, or between retries.
+   */
+  async request(method: 'GET' | 'POST', path: string, payload?: unknown, signal?: AbortSignal): Promise<BackendResponse> {
+    const url = /^https?:\/\//.test(path) ? path : `${this.options.baseUrl}${path}`;
+    const body = payload === undefined ? undefined : JSON.stringify(payload);
+    for (let attempt = 0; ; attempt += 1) {
+      throwIfAborted(signal, url);
+      let release: () => void;
+      try {
+        release = await this.limiter.acquire(signal);
+      } catch (error) {
+        throw abortedError(url, error);
+      }
+      let outcome: AttemptOutcome;
+      try {
+        outcome = await this.attempt(method, url, body, signal);
+      } finally {
+        release();
+      }
+      if (outcome.ok) return { ...outcome.response, attempts: attempt + 1 };
+      if (!outcome.retry || attempt >= this.options.maxRetries) {
+        outcome.error.details.attempts = attempt + 1;
+        throw outcome.error;
+      }
+      const delay = retryDelayMs(attempt, {
+        baseDelayMs: this.options.retryBaseDelayMs,
+        maxDelayMs: this.options.retryMaxDelayMs,
+        retryAfter: outcome.retryAfter,
+        random: this.options.random,
+        now: Date.now(),
+      });
+      try {
+        await this.options.sleep(delay, signal);
+      } catch (error) {
+        throw abortedError(url, error);
+      }
+    }
+  }
+
+  private async attempt(method: string, url: string, body: string | undefined, signal: AbortSignal | undefined): Promise<AttemptOutcome> {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
+    const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
+    try {
+      let response: Response;
+      let text: string;
+      try {
+        response = await this.options.fetch(url, { method, headers, ...(body === undefined ? {} : { body }), signal: combined });
+        text = await response.text();
+      } catch (error) {
+        if (signal?.aborted) throw abortedError(url, signal.reason);
+        if (timeout.signal.aborted) {
+          return {
+            ok: false,
+            retry: false,
+            error: new ModelBackendError(
+              `${this.options.server().displayName} at ${url} gave no complete response within ${this.options.timeoutMs} ms; it may be overloaded or hung (raise timeoutMs for long generations).`,
+              { retryable: true, cause: error, details: { url, timeoutMs: this.options.timeoutMs } },
+            ),
+          };
+        }
+        return this.transportFailure(url, error);
+      }
+      const json = parseJson(text);
+      if (response.ok) {
+        if (json === undefined) {
+          return {
+            ok: false,
+            retry: false,
+            error: new ModelBackendError(`${url} answered ${response.status} with a body that is not JSON: ${preview(text)}. Is baseUrl the OpenAI-compatible root (usually ending in /v1)?`, {
+              details: { url, status: response.status, body: text },
+            }),
+          };
+        }
+        return { ok: true, response: { status: response.status, headers: response.headers, body: json } };
+      }
+      const serverMessage = json === undefined ? preview(text) : (serverErrorMessage(json) ?? preview(text));
+      const retryable = RETRIED_STATUSES.has(response.status);
+      return {
+        ok: false,
+        retry: retryable,
+        retryAfter: response.headers.get('retry-after'),
+        error: new ModelBackendError(
+          `${this.options.server().displayName} at ${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}: ${serverMessage}`,
+          { retryable, details: { url, status: response.status, serverMessage, body: json ?? text } },
+        ),
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private transportFailure(url: string, error: unknown): AttemptOutcome {
+    const code = errorCode(error);
+    const profile = this.options.server();
+    if (code !== undefined && UNREACHABLE_CODES.has(code)) {
+      return {
+        ok: false,
+        retry: false,
+        error: new ModelBackendError(
+          `Cannot reach ${profile.displayName} at ${url} (${code}). Is it running there? Start it with: ${profile.startHint}`,
+          { retryable: true, cause: error, details: { url, code } },
+        ),
+      };
+    }
+    if (describe((error as { cause?: unknown }).cause) === 'bad port') {
+      // fetch refuses ports on the WHATWG "bad ports" list (e.g. 9, 25, 6000) before connecting.
+      return {
+        ok: false,
+        retry: false,
+        error: new ModelBackendError(`Cannot connect to ${url}: fetch refuses that port (on the WHATWG bad-ports list). Serve ${profile.displayName} on another port.`, {
+          cause: error,
+          details: { url },
+        }),
+      };
+    }
+    return {
+      ok: false,
+      retry: true,
+      error: new ModelBackendError(`The connection to ${profile.displayName} at ${url} failed (${code ?? describe(error)}).`, {
+        retryable: true,
+        cause: error,
+        details: { url, code },
+      }),
+    };
+  }
+}
+
+/** The message a server put in its error body: `{"error": {"message"}}` (vLLM >= 0.9, Ollama, llama.cpp), `{"object": "error", "message"}` (older vLLM, SGLang), `{"error": "..."}`, `{"detail": ...}`. */
+export function serverErrorMessage(body: JsonValue): string | undefined {
+  if (!isRecord(body)) return typeof body === 'string' ? body : undefined;
+  const error = body.error;
+  if (isRecord(error) && typeof error.message === 'string') return error.message;
+  if (typeof error === 'string') return error;
+  if (typeof body.message === 'string') return body.message;
+  if (body.detail !== undefined) return typeof body.detail === 'string' ? body.detail : JSON.stringify(body.detail);
+  return undefined;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, url: string): void {
+  if (signal?.aborted) throw abortedError(url, signal.reason);
+}
+
+function abortedError(url: string, cause: unknown): Error {
+  if (cause instanceof AbortedError) return cause;
+  return new AbortedError(`The request to ${url} was aborted by its caller.`, { cause });
+}
+
+function parseJson(text: string): JsonValue | undefined {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    return undefined;
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 4; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    const errors = (current as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.length > 0) {
+      const inner = errorCode(errors[0]);
+      if (inner) return inner;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isRecord(value: unknown): value is Record<string, JsonValue> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function preview(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return JSON.stringify(flat.length > 200 ? `${flat.slice(0, 197)}...` : flat);
+}

@@ -1,0 +1,363 @@
+// A LanguageModel over any OpenAI-compatible chat server (vLLM, SGLang, llama-server, Ollama, LM Studio);
+// non-streaming. Tool calls: native, recovered from text, or json-schema mode when native fails (toolCallMode).
+import {
+  AbortedError,
+  ConfigError,
+  ModelBackendError,
+  type GenerateRequest,
+  type GenerateResult,
+  type LanguageModel,
+  type ModelCapabilities,
+} from '@worldloop/spec';
+import { BackendHttpClient } from './backend-http-client.js';
+import { chatCompletionResult } from './chat-completion-result.js';
+import { buildChatRequestBody, type ToolRequestMode } from './chat-request-body.js';
+import { defaultModelId, detectServerKind, ollamaModelDetails, probedModels, type ServerProbe } from './server-probe.js';
+import { serverKinds, serverProfile, type ServerKind, type ServerProfile } from './server-profile.js';
+
+/**
+ * How tool calls are requested. `native`: the server's `tools` (calls written as text are still
+ * recovered). `json-schema`: tools described in the system prompt, output constrained by a JSON Schema.
+ * `auto` (default): native, switching to json-schema for good when the server rejects `tools`
+ * (vLLM without `--enable-auto-tool-choice`, llama-server without `--jinja`, Ollama models without
+ * tool support) or after 3 replies with unparseable arguments; a reply with unparseable arguments is
+ * asked again once in json-schema mode.
+ */
+export type ToolCallMode = 'native' | 'json-schema' | 'auto';
+
+/** Options of an {@link OpenAICompatibleModel}. */
+export interface OpenAICompatibleModelOptions {
+  /** The OpenAI-compatible root, e.g. `http://127.0.0.1:8000/v1` (vLLM), `:8080/v1` (llama-server), `:11434/v1` (Ollama), `:1234/v1` (LM Studio). */
+  readonly baseUrl: string;
+  /** Model id; when absent, the first chat model GET /models lists. */
+  readonly model?: string;
+  /** Sent as a bearer token (vLLM `--api-key`, llama-server `--api-key`). */
+  readonly apiKey?: string;
+  /** The server, for its quirks; `generic` (default) is replaced by what `probe()` detects. */
+  readonly server?: ServerKind;
+  /** Limit of one HTTP attempt in milliseconds, body included (default 120,000). */
+  readonly timeoutMs?: number;
+  /** Retries of 429, 408, 5xx and dropped connections (default 4). */
+  readonly maxRetries?: number;
+  /** First backoff delay before jitter, doubled per retry (default 500 ms). */
+  readonly retryBaseDelayMs?: number;
+  /** Longest wait between retries, Retry-After included (default 30,000 ms). */
+  readonly retryMaxDelayMs?: number;
+  /** Requests in flight at once from this instance (default 64); the rest queue. */
+  readonly maxConcurrency?: number;
+  /** Overrides of what the server supports; they win over defaults and probing. */
+  readonly capabilities?: Partial<ModelCapabilities>;
+  /** The fetch to use (default: global fetch). */
+  readonly fetch?: typeof fetch;
+  /** How tool calls are requested (default `auto`). */
+  readonly toolCallMode?: ToolCallMode;
+  /** Extra headers on every request. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Jitter source for backoff (default Math.random). */
+  readonly random?: () => number;
+  /** Waits between retries (default: a timer); must reject when the signal aborts. For tests and custom schedulers. */
+  readonly sleep?: (durationMs: number, signal?: AbortSignal) => Promise<void>;
+}
+
+const ARGUMENT_FAILURES_BEFORE_SWITCH = 3;
+
+/**
+ * One client for vLLM, SGLang, llama.cpp's server, Ollama and LM Studio over
+ * `POST {baseUrl}/chat/completions`, with `GET {baseUrl}/models` for discovery and probing.
+ * Transport failures throw `ModelBackendError`; a fired abort signal throws `AbortedError`;
+ * the model's own mistakes come back as data with warnings.
+ */
+export class OpenAICompatibleModel implements LanguageModel {
+  private readonly options: OpenAICompatibleModelOptions;
+  private readonly client: BackendHttpClient;
+  private serverKind: ServerKind;
+  private resolvedModelId: string | undefined;
+  private modelIdLookup: Promise<string> | undefined;
+  private probedCapabilities: Partial<ModelCapabilities> = {};
+  private jsonSchemaFallback = false;
+  private argumentFailures = 0;
+  private idCounter = 0;
+
+  constructor(options: OpenAICompatibleModelOptions) {
+    const baseUrl = validatedBaseUrl(options.baseUrl);
+    for (const [name, value, minimum] of [
+      ['timeoutMs', options.timeoutMs, 1],
+      ['maxRetries', options.maxRetries, 0],
+      ['retryBaseDelayMs', options.retryBaseDelayMs, 0],
+      ['retryMaxDelayMs', options.retryMaxDelayMs, 0],
+      ['maxConcurrency', options.maxConcurrency, 1],
+    ] as const) {
+      if (value !== undefined && (!Number.isFinite(value) || value < minimum)) {
+        throw new ConfigError(`OpenAICompatibleModel option ${name} must be a number >= ${minimum}, got ${JSON.stringify(value)}.`);
+      }
+    }
+    if (options.maxConcurrency !== undefined && !Number.isInteger(options.maxConcurrency)) {
+      throw new ConfigError(`OpenAICompatibleModel option maxConcurrency must be an integer, got ${options.maxConcurrency}.`);
+    }
+    if (options.server !== undefined && !serverKinds.includes(options.server)) {
+      throw new ConfigError(`Unknown server ${JSON.stringify(options.server)}; expected one of ${serverKinds.join(', ')}.`);
+    }
+    if (options.toolCallMode !== undefined && !['native', 'json-schema', 'auto'].includes(options.toolCallMode)) {
+      throw new ConfigError(`Unknown toolCallMode ${JSON.stringify(options.toolCallMode)}; expected native, json-schema or auto.`);
+    }
+    this.options = options;
+    this.serverKind = options.server ?? 'generic';
+    this.resolvedModelId = options.model;
+    const fetchFunction = options.fetch ?? globalThis.fetch;
+    this.client = new BackendHttpClient({
+      baseUrl,
+      ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
+      ...(options.headers !== undefined ? { headers: options.headers } : {}),
+      timeoutMs: options.timeoutMs ?? 120_000,
+      maxRetries: options.maxRetries ?? 4,
+      retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
+      retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000,
+      maxConcurrency: options.maxConcurrency ?? 64,
+      fetch: (input, init) => fetchFunction(input, init),
+      random: options.random ?? Math.random,
+      sleep: options.sleep ?? sleep,
+      server: () => this.profile,
+    });
+  }
+
+  /** Creates a model and probes its server first, so `modelId`, `server` and `capabilities` are known. */
+  static async connect(options: OpenAICompatibleModelOptions & { readonly signal?: AbortSignal }): Promise<OpenAICompatibleModel> {
+    const model = new OpenAICompatibleModel(options);
+    await model.probe(options.signal ? { signal: options.signal } : {});
+    return model;
+  }
+
+  /** `vllm`, `sglang`, `llama-cpp`, `ollama`, `lmstudio`, or `openai-compatible` while unknown. */
+  get provider(): string {
+    return this.profile.provider;
+  }
+
+  /** The model id; empty until discovered when none was configured. */
+  get modelId(): string {
+    return this.resolvedModelId ?? '';
+  }
+
+  /** The server kind as configured or detected. */
+  get server(): ServerKind {
+    return this.serverKind;
+  }
+
+  /**
+   * What the model supports: defaults (tool calls and JSON Schema on; images off; logprobs where the
+   * server returns them; 4,096 context tokens until a probe says otherwise), then probed values, then
+   * the configured overrides.
+   */
+  get capabilities(): ModelCapabilities {
+    return {
+      toolCalls: true,
+      jsonSchema: true,
+      logprobs: this.profile.reportsLogprobs,
+      images: false,
+      contextTokens: 4096,
+      ...this.probedCapabilities,
+      ...this.options.capabilities,
+    };
+  }
+
+  /** How tool calls are requested now (`auto` resolved). */
+  get effectiveToolCallMode(): ToolRequestMode {
+    const mode = this.options.toolCallMode ?? 'auto';
+    if (mode !== 'auto') return mode;
+    return this.jsonSchemaFallback || this.capabilities.toolCalls === false ? 'json-schema' : 'native';
+  }
+
+  /** Requests in flight from this instance now. */
+  get inFlight(): number {
+    return this.client.limiter.active;
+  }
+
+  /**
+   * Asks the server what it is and what it serves: GET /models (server kind from its shape, models,
+   * context window), and for Ollama POST /api/show (the context it really allocates, tool and vision
+   * support). Picks the model when none was configured. Updates `server` and `capabilities`.
+   */
+  async probe(options: { readonly signal?: AbortSignal } = {}): Promise<ServerProbe> {
+    const warnings: string[] = [];
+    const response = await this.client.request('GET', '/models', undefined, options.signal);
+    const detected = detectServerKind(response.body, response.headers);
+    if (this.serverKind === 'generic') this.serverKind = detected;
+    else if (detected !== 'generic' && detected !== this.serverKind) {
+      warnings.push(`Configured as ${this.serverKind}, but GET /models looks like ${detected}; keeping ${this.serverKind}.`);
+    }
+    const models = probedModels(response.body);
+    if (this.resolvedModelId === undefined) this.resolvedModelId = this.requireDefaultModel(response.body);
+    else if (models.length > 0 && !models.some((model) => model.id === this.resolvedModelId)) {
+      warnings.push(`Model ${JSON.stringify(this.resolvedModelId)} is not among those served: ${models.map((model) => model.id).join(', ')}.`);
+    }
+    const current = models.find((model) => model.id === this.resolvedModelId);
+    const probed: { -readonly [Key in keyof ModelCapabilities]?: ModelCapabilities[Key] } = {};
+    if (current?.contextTokens !== undefined) probed.contextTokens = current.contextTokens;
+    if (current?.inputModalities) probed.images = current.inputModalities.includes('image');
+    if (this.serverKind === 'ollama') await this.probeOllama(probed, warnings, options.signal);
+    this.probedCapabilities = probed;
+    return {
+      server: this.serverKind,
+      models,
+      ...(probed.contextTokens !== undefined ? { contextTokens: probed.contextTokens } : {}),
+      capabilities: this.capabilities,
+      warnings,
+    };
+  }
+
+  /** Generates one completion; see the class and {@link ToolCallMode} for how tool calls are handled. */
+  async generate(request: GenerateRequest): Promise<GenerateResult> {
+    const started = performance.now();
+    const modelId = await this.resolveModelId(request.signal);
+    const tools = request.tools ?? [];
+    const warnings: string[] = [];
+    let mode: ToolRequestMode = tools.length > 0 ? this.effectiveToolCallMode : 'native';
+    const autoMode = (this.options.toolCallMode ?? 'auto') === 'auto';
+
+    let outcome;
+    try {
+      outcome = await this.send(request, modelId, mode, started);
+    } catch (error) {
+      if (!(autoMode && mode === 'native' && tools.length > 0 && isToolRejection(error))) throw error;
+      this.jsonSchemaFallback = true;
+      warnings.push(
+        `${this.profile.displayName} rejected native tool calls (${(error as ModelBackendError).details.serverMessage}); this model now uses json-schema tool mode.`,
+      );
+      mode = 'json-schema';
+      outcome = await this.send(request, modelId, mode, started);
+    }
+
+    if (autoMode && mode === 'native' && outcome.brokenToolCalls > 0) {
+      this.argumentFailures += 1;
+      if (this.argumentFailures >= ARGUMENT_FAILURES_BEFORE_SWITCH) this.jsonSchemaFallback = true;
+      warnings.push(
+        ...outcome.result.warnings,
+        `Native tool-call arguments were not valid JSON; asked again in json-schema mode${this.jsonSchemaFallback ? ' (now the default for this model)' : ''}.`,
+      );
+      outcome = await this.send(request, modelId, 'json-schema', started);
+    }
+    return { ...outcome.result, warnings: [...warnings, ...outcome.result.warnings] };
+  }
+
+  private async send(request: GenerateRequest, modelId: string, mode: ToolRequestMode, started: number) {
+    const tools = request.tools ?? [];
+    const built = buildChatRequestBody(request, { model: modelId, profile: this.profile, toolMode: mode });
+    const response = await this.client.request('POST', '/chat/completions', built.body, request.signal);
+    const mapped = chatCompletionResult(response.body, {
+      toolNames: tools.map((tool) => tool.name),
+      toolMode: mode,
+      toolsCallable: tools.length > 0 && request.toolChoice !== 'none',
+      nextId: () => this.nextToolCallId(),
+      totalMs: Math.round(performance.now() - started),
+    });
+    const retried = response.attempts > 1 ? [`Succeeded after ${response.attempts} attempts.`] : [];
+    return { ...mapped, result: { ...mapped.result, warnings: [...built.warnings, ...retried, ...mapped.result.warnings] } };
+  }
+
+  private get profile(): ServerProfile {
+    return serverProfile(this.serverKind);
+  }
+
+  /** Ids for calls that arrive without one: 9 alphanumeric characters, the form Mistral templates require. */
+  private nextToolCallId(): string {
+    const id = `call${this.idCounter.toString(36).padStart(5, '0')}`;
+    this.idCounter += 1;
+    return id;
+  }
+
+  private async resolveModelId(signal: AbortSignal | undefined): Promise<string> {
+    if (this.resolvedModelId !== undefined) return this.resolvedModelId;
+    this.modelIdLookup ??= (async () => {
+      const response = await this.client.request('GET', '/models', undefined, signal);
+      if (this.serverKind === 'generic') this.serverKind = detectServerKind(response.body, response.headers);
+      this.resolvedModelId ??= this.requireDefaultModel(response.body);
+      return this.resolvedModelId;
+    })();
+    try {
+      return await this.modelIdLookup;
+    } catch (error) {
+      this.modelIdLookup = undefined;
+      throw error;
+    }
+  }
+
+  private requireDefaultModel(body: Parameters<typeof defaultModelId>[0]): string {
+    const id = defaultModelId(body);
+    if (id === undefined) {
+      throw new ConfigError(
+        `${this.profile.displayName} lists no models at ${this.options.baseUrl}/models; load one (or pass the model option). Body: ${JSON.stringify(body).slice(0, 200)}`,
+      );
+    }
+    return id;
+  }
+
+  private async probeOllama(
+    probed: { -readonly [Key in keyof ModelCapabilities]?: ModelCapabilities[Key] },
+    warnings: string[],
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const root = validatedBaseUrl(this.options.baseUrl).replace(/\/v1$/, '');
+    let details;
+    try {
+      const response = await this.client.request('POST', `${root}/api/show`, { model: this.resolvedModelId }, signal);
+      details = ollamaModelDetails(response.body);
+    } catch (error) {
+      if (error instanceof AbortedError) throw error;
+      warnings.push(`Ollama's /api/show did not answer (${(error as Error).message}); context window unknown.`);
+      return;
+    }
+    if (details.configuredContextTokens !== undefined) probed.contextTokens = details.configuredContextTokens;
+    else {
+      warnings.push(
+        `Ollama's OpenAI-compatible API runs ${this.resolvedModelId} with the server's default context (OLLAMA_CONTEXT_LENGTH, often 2,048-4,096 tokens)${
+          details.trainedContextTokens ? `, not its trained ${details.trainedContextTokens}` : ''
+        }; longer prompts are silently truncated. Set OLLAMA_CONTEXT_LENGTH or PARAMETER num_ctx in a Modelfile, and capabilities.contextTokens to match.`,
+      );
+    }
+    if (details.capabilities) {
+      probed.toolCalls = details.capabilities.includes('tools');
+      probed.images = details.capabilities.includes('vision');
+    }
+  }
+}
+
+/**
+ * A 400 that says the server will not take `tools` as configured: vLLM's "\"auto\" tool choice requires
+ * --enable-auto-tool-choice and --tool-call-parser", llama-server's "tools param requires --jinja flag",
+ * Ollama's "<model> does not support tools".
+ */
+function isToolRejection(error: unknown): boolean {
+  if (!(error instanceof ModelBackendError) || error.details.status !== 400) return false;
+  const message = String(error.details.serverMessage ?? '');
+  return /tool choice requires|enable-auto-tool-choice|tool-call-parser|requires --jinja|does not support tools|tools? (?:is|are) not supported/i.test(message);
+}
+
+function validatedBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`baseUrl ${JSON.stringify(value)} is not a URL; expected e.g. http://127.0.0.1:8000/v1.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`baseUrl ${JSON.stringify(value)} must be http or https.`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function sleep(durationMs: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, durationMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

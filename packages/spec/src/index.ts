@@ -1,6 +1,7 @@
 // Public surface of @worldloop/spec: contracts and errors only, no behaviour.
 export * from './action-space.js';
 export * from './agent-events.js';
+export * from './embedder.js';
 export * from './environment.js';
 export * from './errors.js';
 export * from './guard.js';

@@ -9,3 +9,5 @@ export * from './fixed-model-latency.js';
 export * from './batching-model-latency.js';
 export * from './scripted-language-model.js';
 export * from './recorded-language-model.js';
+export * from './in-memory-memory-store.js';
+export * from './memory-store-conformance.js';

@@ -1,0 +1,162 @@
+// Benchmark: insert throughput (batches of 1,000, embedding included) and recall latency p50/p95,
+// hybrid and vector-only, at each size, on a temp file with the default 384-dim hashed embedder;
+// the vector part's recall@10 against exact brute-force cosine; sqlite-vec's float brute force for
+// comparison. Prints figures, asserts nothing. `npx tsx bench/memory.bench.ts [sizes] [queries]`,
+// e.g. `10000,100000 200`.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
+import type { NewMemory, RecallQuery } from '@worldloop/spec';
+import { HashedEmbedder } from '../src/hashed-embedder.js';
+import { SqliteMemoryStore } from '../src/sqlite-memory-store.js';
+
+const sizes = (process.argv[2] ?? '10000,100000').split(',').map(Number);
+const queryCount = Number(process.argv[3] ?? 200);
+const exactQueryCount = Math.min(queryCount, 50);
+const batchSize = 1000;
+const directory = mkdtempSync(join(tmpdir(), 'worldloop-memory-bench-'));
+
+/** xorshift32: the same data on every run. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state / 4_294_967_296;
+  };
+}
+
+const random = seeded(42);
+const syllables = ['ka', 'to', 'ri', 'mu', 'sel', 'an', 'dor', 'vi', 'lo', 'quen', 'bra', 'ti', 'ez', 'om', 'pra', 'nu'];
+/** 4,000 made-up words, drawn with a Zipf-like law (word i has weight 1/(i+1)), like natural text. */
+const vocabulary = Array.from({ length: 4000 }, (_, index) => {
+  let word = '';
+  for (let value = index + 17; value > 0; value = Math.floor(value / 16)) word += syllables[value % 16];
+  return word;
+});
+const cumulative: number[] = [];
+vocabulary.reduce((sum, _, index) => (cumulative[index] = sum + 1 / (index + 1)), 0);
+function zipfWord(): string {
+  const target = random() * cumulative[cumulative.length - 1]!;
+  let low = 0;
+  let high = cumulative.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (cumulative[middle]! < target) low = middle + 1;
+    else high = middle;
+  }
+  return vocabulary[low]!;
+}
+const colours = ['red', 'green', 'blue', 'purple', 'yellow', 'grey'];
+const things = ['key', 'ball', 'box', 'door', 'chest', 'lamp'];
+const verbs = ['picked up', 'dropped', 'opened', 'saw', 'toggled', 'lost'];
+const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+/** A memory-like sentence: a gridworld event plus 4 to 12 words of Zipfian filler. */
+function sentence(): string {
+  const filler = Array.from({ length: 4 + Math.floor(random() * 9) }, zipfWord).join(' ');
+  return `I ${pick(verbs)} the ${pick(colours)} ${pick(things)} near ${filler} at step ${Math.floor(random() * 1000)}`;
+}
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
+}
+const milliseconds = (value: number) => `${value.toFixed(2)} ms`;
+
+/** p50/p95/mean of `run` over the queries, after 10 warm-up calls. */
+async function latency<T>(queries: readonly T[], run: (query: T) => unknown): Promise<string> {
+  for (const query of queries.slice(0, 10)) await run(query);
+  const times: number[] = [];
+  for (const query of queries) {
+    const start = performance.now();
+    await run(query);
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  const mean = times.reduce((sum, value) => sum + value, 0) / times.length;
+  return `p50 ${milliseconds(percentile(times, 0.5))}  p95 ${milliseconds(percentile(times, 0.95))}  mean ${milliseconds(mean)}`;
+}
+
+const embedder = new HashedEmbedder();
+console.log(`memory bench: sizes ${sizes.join(', ')}; ${queryCount} queries per measurement, ${exactQueryCount} for recall@10; dimension ${embedder.dimension}; batches of ${batchSize}`);
+
+try {
+  for (const size of sizes) {
+    const path = join(directory, `memories-${size}.db`);
+    const store = new SqliteMemoryStore({ path, embedder });
+    const texts = Array.from({ length: size }, sentence);
+    const base = Date.now() - size * 1000;
+
+    const embedStart = performance.now();
+    for (let start = 0; start < Math.min(size, 10_000); start += batchSize) await embedder.embed(texts.slice(start, start + batchSize));
+    const embedPerSecond = Math.min(size, 10_000) / ((performance.now() - embedStart) / 1000);
+
+    const insertStart = performance.now();
+    for (let start = 0; start < size; start += batchSize) {
+      const batch = texts.slice(start, start + batchSize).map(
+        (text, offset): NewMemory => ({
+          kind: offset % 10 === 0 ? 'reflection' : 'observation',
+          text,
+          namespace: 'agent:bench',
+          importance: Math.round(random() * 100) / 100,
+          createdAt: base + (start + offset) * 1000,
+          provenance: { runId: 1, episodeId: 1 + Math.floor((start + offset) / 50), stepIndex: (start + offset) % 50 },
+        }),
+      );
+      await store.write(batch);
+    }
+    const insertSeconds = (performance.now() - insertStart) / 1000;
+    console.log(`\n${size.toLocaleString('en-US')} memories`);
+    console.log(`  insert: ${Math.round(size / insertSeconds).toLocaleString('en-US')} memories/s in batches of ${batchSize}, embedding included (embedding alone: ${Math.round(embedPerSecond).toLocaleString('en-US')}/s); file ${(statSync(path).size / 1024 / 1024).toFixed(0)} MiB`);
+
+    const queries = Array.from({ length: queryCount }, sentence);
+    const hybrid = (text: string): RecallQuery => ({ text, namespaces: ['agent:bench'], limit: 10 });
+    const vectorOnly = (text: string): RecallQuery => ({ text, namespaces: ['agent:bench'], limit: 10, weights: { lexical: 0, vector: 1, recency: 0, importance: 0 } });
+    console.log(`  recall hybrid (default weights, limit 10):    ${await latency(queries, (text) => store.recall(hybrid(text)))}`);
+    console.log(`  recall vector only (limit 10):                ${await latency(queries, (text) => store.recall(vectorOnly(text)))}`);
+    console.log(`  recall hybrid + filters (kind, since):        ${await latency(queries, (text) => store.recall({ ...hybrid(text), kinds: ['reflection'], since: base + (size / 2) * 1000 }))}`);
+    console.log(`  recall by recency + importance only (no text): ${await latency(queries, () => store.recall({ namespaces: ['agent:bench'], limit: 10 }))}`);
+
+    // Exact search: brute-force cosine over every stored vector, in JS.
+    const database = new Database(path, { readonly: true });
+    const rows = database.prepare('SELECT id, embedding FROM memories ORDER BY id').raw().all() as [number, Buffer][];
+    const dimension = embedder.dimension;
+    const matrix = new Float32Array(rows.length * dimension);
+    rows.forEach(([, blob], row) => matrix.set(new Float32Array(Uint8Array.from(blob).buffer), row * dimension));
+    let found = 0;
+    for (const text of queries.slice(0, exactQueryCount)) {
+      const query = embedder.embedText(text);
+      const similarities = new Float32Array(rows.length);
+      for (let row = 0; row < rows.length; row++) {
+        let sum = 0;
+        const offset = row * dimension;
+        for (let index = 0; index < dimension; index++) sum += matrix[offset + index]! * query[index]!;
+        similarities[row] = sum;
+      }
+      const tenth = [...similarities].sort((a, b) => b - a)[9]!;
+      const hits = await store.recall(vectorOnly(text));
+      // Ties at the 10th place may go either way: a hit counts when it is at least as similar as the 10th exact neighbour.
+      found += hits.filter((hit) => similarities[Number(hit.record.id) - 1]! >= tenth - 1e-6).length;
+    }
+    database.close();
+    console.log(`  vector recall@10 against exact cosine search: ${(found / (exactQueryCount * 10)).toFixed(3)} (${exactQueryCount} queries)`);
+
+    // sqlite-vec's own float brute force, for comparison.
+    const floats = new Database(':memory:');
+    sqliteVec.load(floats);
+    floats.exec(`CREATE VIRTUAL TABLE v USING vec0 (embedding FLOAT[${dimension}] distance_metric=cosine)`);
+    const insert = floats.prepare('INSERT INTO v (rowid, embedding) VALUES (?, ?)');
+    floats.transaction(() => rows.forEach(([id], row) => insert.run(BigInt(id), Buffer.from(matrix.buffer, row * dimension * 4, dimension * 4))))();
+    const knn = floats.prepare('SELECT rowid, distance FROM v WHERE embedding MATCH ? AND k = 10');
+    const queryVectors = queries.slice(0, 50).map((text) => Buffer.from(embedder.embedText(text).buffer));
+    console.log(`  sqlite-vec float[${dimension}] brute-force KNN (k 10), for comparison: ${await latency(queryVectors, (vector) => knn.all(vector))}`);
+    floats.close();
+    await store.close();
+  }
+} finally {
+  rmSync(directory, { recursive: true, force: true });
+}

@@ -1,0 +1,237 @@
+// Tests of SqliteMemoryStore in one process: the conformance suite, files (reopen, shared with the
+// trajectory store, injected connections), embedder checks at open, options, recency over memories,
+// and the approximate vector search against the exact reference store.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { ConfigError, StoreError, type Embedder, type NewMemory } from '@worldloop/spec';
+import { describeMemoryStoreConformance, InMemoryMemoryStore } from '@worldloop/testkit';
+import { SqliteTrajectoryStore } from '@worldloop/trajectory';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HashedEmbedder } from './hashed-embedder.js';
+import { SqliteMemoryStore } from './sqlite-memory-store.js';
+
+describeMemoryStoreConformance('SqliteMemoryStore (:memory:)', ({ embeddingDimension }) =>
+  SqliteMemoryStore.open(':memory:', { embedder: new HashedEmbedder({ dimension: embeddingDimension }) }),
+);
+
+let directory: string;
+const opened: { close(): Promise<void> }[] = [];
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), 'worldloop-memory-'));
+});
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+function track<T extends { close(): Promise<void> }>(store: T): T {
+  opened.push(store);
+  return store;
+}
+
+/** A deterministic generator (xorshift32) for the larger data sets. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state / 4_294_967_296;
+  };
+}
+
+const colours = ['red', 'green', 'blue', 'purple', 'yellow', 'grey'];
+const things = ['key', 'ball', 'box', 'door', 'chest', 'lamp', 'table', 'rug'];
+const places = ['north room', 'south hall', 'kitchen', 'cellar', 'attic', 'garden', 'corridor'];
+const verbs = ['picked up', 'dropped', 'opened', 'saw', 'toggled', 'lost', 'found', 'moved'];
+
+/** A gridworld-like memory text. */
+function sentence(random: () => number): string {
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+  return `I ${pick(verbs)} the ${pick(colours)} ${pick(things)} in the ${pick(places)} at step ${Math.floor(random() * 500)}`;
+}
+
+describe('SqliteMemoryStore files', () => {
+  it('gives the same recall results after closing and reopening the file', async () => {
+    const path = join(directory, 'nested', 'memories.db');
+    const now = () => 1_800_000_000_000;
+    const random = seeded(7);
+    const first = new SqliteMemoryStore({ path, now });
+    const memories: NewMemory[] = Array.from({ length: 300 }, (_, index) => ({
+      kind: index % 7 === 0 ? 'reflection' : 'observation',
+      text: sentence(random),
+      namespace: `agent:${index % 3}`,
+      importance: Math.round(random() * 100) / 100,
+      createdAt: now() - index * 60_000,
+      provenance: { runId: 1, episodeId: 1 + (index % 5), stepIndex: index },
+    }));
+    await first.write(memories);
+    const queries = [
+      { text: 'red key in the cellar', namespaces: ['agent:0'] },
+      { text: 'opened the door', namespaces: ['agent:1', 'agent:2'], limit: 20 },
+      { text: 'lamp', kinds: ['reflection' as const] },
+      { namespaces: ['agent:2'], episodeId: 3 },
+    ];
+    const before = await Promise.all(queries.map((query) => first.recall(query)));
+    await first.close();
+    const second = track(new SqliteMemoryStore({ path, now }));
+    const after = await Promise.all(queries.map((query) => second.recall(query)));
+    expect(after).toEqual(before);
+    expect(before.every((hits) => hits.length > 0)).toBe(true);
+  });
+
+  it('shares a file with the trajectory store, each with its own migrations', async () => {
+    const path = join(directory, 'worldloop.db');
+    const trajectories = track(SqliteTrajectoryStore.open(path));
+    const memories = track(SqliteMemoryStore.open(path));
+    const run = await trajectories.createRun({ environmentId: 'line', policy: 'test', episodesRequested: 1, baseSeed: 1, concurrency: 1, config: {}, worldloopVersion: '0' });
+    const [record] = await memories.write([{ kind: 'fact', text: 'shared file', namespace: 'agent:a', provenance: { runId: run.id } }]);
+    expect((await memories.recall({ text: 'shared' }))[0]!.record).toEqual(record);
+    const database = new Database(path, { readonly: true });
+    const tables = database.prepare("SELECT name FROM sqlite_schema WHERE name LIKE '%migrations'").pluck().all();
+    database.close();
+    expect(tables.sort()).toEqual(['memory_migrations', 'trajectory_migrations']);
+  });
+
+  it('works on an injected connection and leaves it open', async () => {
+    const database = new Database(':memory:');
+    const store = new SqliteMemoryStore({ database });
+    await store.write([{ kind: 'fact', text: 'injected', namespace: 'agent:a' }]);
+    await store.close();
+    expect(database.open).toBe(true);
+    expect(database.prepare('SELECT count(*) FROM memories').pluck().get()).toBe(1);
+    database.close();
+  });
+
+  it('refuses calls after close with a StoreError', async () => {
+    const store = SqliteMemoryStore.open(':memory:');
+    await store.close();
+    await expect(store.recall({ text: 'x' })).rejects.toThrow(/is closed/);
+    await expect(store.write([{ kind: 'fact', text: 'x', namespace: 'a' }])).rejects.toBeInstanceOf(StoreError);
+  });
+
+  it('wraps an unusable file in a StoreError naming the path', () => {
+    expect(() => SqliteMemoryStore.open(join(directory, 'no-such-dir-\0', 'x.db'))).toThrow();
+    const notADatabase = join(directory, 'text.db');
+    writeFileSync(notADatabase, 'this is not an SQLite database, just text that is long enough to be read as a header'.repeat(20));
+    expect(() => SqliteMemoryStore.open(notADatabase)).toThrow(StoreError);
+    expect(() => SqliteMemoryStore.open(notADatabase)).toThrow(/text\.db.*not an SQLite database/s);
+  });
+});
+
+describe('SqliteMemoryStore embedder checks', () => {
+  it('records the embedder at first open and refuses another dimension or embedder later, naming both', async () => {
+    const path = join(directory, 'memories.db');
+    await SqliteMemoryStore.open(path).close();
+    let error: unknown;
+    try {
+      SqliteMemoryStore.open(path, { embedder: new HashedEmbedder({ dimension: 768 }) });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/holds 384-dimension embeddings.*"worldloop\/hashed-ngram-v1".*768-dimension.*new file/s);
+
+    const other: Embedder = { id: 'acme/embed-small', dimension: 384, embed: async (texts) => texts.map(() => new Float32Array(384).fill(1)) };
+    expect(() => SqliteMemoryStore.open(path, { embedder: other })).toThrow(/made by "worldloop\/hashed-ngram-v1".*"acme\/embed-small"/s);
+    track(SqliteMemoryStore.open(path, { embedder: new HashedEmbedder() }));
+  });
+
+  it('refuses an embedder that returns vectors of the wrong length, or zero vectors', async () => {
+    const liar: Embedder = { id: 'liar', dimension: 4, embed: async (texts) => texts.map(() => new Float32Array(3).fill(1)) };
+    const store = track(SqliteMemoryStore.open(':memory:', { embedder: liar }));
+    await expect(store.write([{ kind: 'fact', text: 'x', namespace: 'a' }])).rejects.toThrow(/has 3 dimensions.*4-dimension/);
+    const zero: Embedder = { id: 'zero', dimension: 4, embed: async (texts) => texts.map(() => new Float32Array(4)) };
+    const zeros = track(SqliteMemoryStore.open(':memory:', { embedder: zero }));
+    await expect(zeros.write([{ kind: 'fact', text: 'x', namespace: 'a' }])).rejects.toThrow(/all zeros/);
+    await expect(zeros.write([{ kind: 'fact', text: 'x', namespace: 'a', embedding: [0, 0, Number.NaN, 1] }])).rejects.toThrow(/NaN at index 2/);
+  });
+
+  it('refuses bad options with a ConfigError', () => {
+    const bad = [
+      { recall: { recency: { decay: 0 } } },
+      { recall: { recency: { decay: 1.5 } } },
+      { recall: { recency: { unit: 'day' as never } } },
+      { recall: { candidatesPerSource: 0 } },
+      { recall: { vectorOversampling: 0.5 } },
+      { recall: { limit: -1 } },
+      { recall: { weights: { lexical: -1 } } },
+      { embedder: new HashedEmbedder({ dimension: 1 }) as Embedder, recall: { weights: { relevance: 1 } as never } },
+    ];
+    for (const options of bad) expect(() => SqliteMemoryStore.open(':memory:', options), JSON.stringify(options)).toThrow(ConfigError);
+    expect(() => new HashedEmbedder({ dimension: 0 })).toThrow(ConfigError);
+  });
+});
+
+describe('SqliteMemoryStore recall', () => {
+  it('decays recency per memory written to the namespace when asked, ignoring wall time', async () => {
+    const store = track(SqliteMemoryStore.open(':memory:', { recall: { recency: { unit: 'memory', decay: 0.5 }, weights: { lexical: 0, vector: 0, recency: 1, importance: 0 } } }));
+    const now = Date.now();
+    // Written oldest-last in wall time, so only the write order can rank them this way.
+    await store.write([
+      { kind: 'fact', text: 'first', namespace: 'agent:a', createdAt: now },
+      { kind: 'fact', text: 'second', namespace: 'agent:a', createdAt: now - 1000 * 3_600_000 },
+      { kind: 'fact', text: 'other agent', namespace: 'agent:b', createdAt: now },
+      { kind: 'fact', text: 'third', namespace: 'agent:a', createdAt: now - 2000 * 3_600_000 },
+    ]);
+    const hits = await store.recall({ namespaces: ['agent:a'] });
+    expect(hits.map((hit) => hit.record.text)).toEqual(['third', 'second', 'first']);
+    // Raw recency 0.5^0, 0.5^1, 0.5^2 = 1, 0.5, 0.25, normalised over the three.
+    expect(hits.map((hit) => hit.components.recency)).toEqual([1, 1 / 3, 0]);
+  });
+
+  it('finds the same vector neighbours as exact search on 3,000 hashed-embedded memories (recall@10 ≥ 0.95)', async () => {
+    const random = seeded(11);
+    const memories: NewMemory[] = Array.from({ length: 3000 }, () => ({ kind: 'observation', text: sentence(random), namespace: 'agent:a' }));
+    const store = track(SqliteMemoryStore.open(':memory:'));
+    const exact = track(new InMemoryMemoryStore({ embedder: new HashedEmbedder() }));
+    for (let start = 0; start < memories.length; start += 500) {
+      await store.write(memories.slice(start, start + 500));
+      await exact.write(memories.slice(start, start + 500));
+    }
+    const vectorOnly = { lexical: 0, vector: 1, recency: 0, importance: 0 };
+    let found = 0;
+    const queries = 25;
+    for (let index = 0; index < queries; index++) {
+      const text = sentence(random);
+      const approximate = await store.recall({ text, weights: vectorOnly, limit: 10 });
+      const truth = await exact.recall({ text, weights: vectorOnly, limit: 10 });
+      // Ties at the 10th place may be broken either way: count a hit when its similarity reaches the 10th exact one.
+      const tenth = truth[9]!.components.vector;
+      const threshold = (hit: { record: { id: string } }) => truth.some((candidate) => candidate.record.id === hit.record.id);
+      found += approximate.filter((hit) => threshold(hit) || hit.components.vector >= tenth - 1e-6).length;
+    }
+    expect(found / (queries * 10)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('ranks exactly like the reference store when only recency and importance count', async () => {
+    const random = seeded(3);
+    const now = 1_800_000_000_000;
+    const memories: NewMemory[] = Array.from({ length: 200 }, (_, index) => ({
+      kind: 'fact',
+      text: sentence(random),
+      namespace: index % 2 === 0 ? 'agent:a' : 'agent:b',
+      importance: Math.round(random() * 20) / 20,
+      createdAt: now - Math.floor(random() * 100) * 3_600_000,
+    }));
+    const store = track(SqliteMemoryStore.open(':memory:', { now: () => now, recall: { candidatesPerSource: 200 } }));
+    const reference = track(new InMemoryMemoryStore({ now: () => now }));
+    await store.write(memories);
+    await reference.write(memories);
+    for (const weights of [
+      { lexical: 0, vector: 0, recency: 1, importance: 0 },
+      { lexical: 0, vector: 0, recency: 0, importance: 1 },
+      { lexical: 0, vector: 0, recency: 1, importance: 1 },
+    ]) {
+      const query = { namespaces: ['agent:a'], weights, limit: 15 };
+      const ours = await store.recall(query);
+      const theirs = await reference.recall(query);
+      expect(ours.map((hit) => hit.record.text)).toEqual(theirs.map((hit) => hit.record.text));
+      ours.forEach((hit, index) => expect(hit.score).toBeCloseTo(theirs[index]!.score, 9));
+    }
+  });
+});

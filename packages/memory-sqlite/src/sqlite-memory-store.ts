@@ -1,0 +1,530 @@
+// MemoryStore on one SQLite file (better-sqlite3): WAL, synchronous=NORMAL, busy_timeout 5000 ms.
+// Recall unions FTS5 bm25, sqlite-vec KNN (rescored exactly), recency and importance candidates and
+// ranks them by min-max-normalised components. A write batch is one transaction: all or nothing.
+import type Database from 'better-sqlite3';
+import { ConfigError, StoreError, type Embedder, type MemoryHit, type MemoryRecord, type MemoryStore, type NewMemory, type RecallQuery, type RecallWeights } from '@worldloop/spec';
+import { checkNewMemory, memoryKindCodes, type CheckedNewMemory } from './checked-new-memory.js';
+import { checkRecallQuery, type CheckedRecallQuery } from './checked-recall-query.js';
+import { HashedEmbedder } from './hashed-embedder.js';
+import { matchExpression, matchWords } from './match-expression.js';
+import { applyMemoryMigrations } from './memory-migrations.js';
+import { memoryStoreFailure } from './memory-store-failure.js';
+import { MemoryVectorIndex, type VectorFilters } from './memory-vector-index.js';
+import { configureMemoryDatabase, openMemoryDatabase } from './open-memory-database.js';
+import { defaultRecallWeights, rankCandidates, type ComponentScores, type RankingCandidate } from './recall-ranking.js';
+import { toUnitVector } from './unit-vector.js';
+
+/** How recency decays: by `decay` per hour of age, or per memory written to the same namespace since. */
+export interface RecencyOptions {
+  /** Factor per unit of age, in (0, 1] (default 0.99 per hour, as in Generative Agents). */
+  readonly decay?: number;
+  /**
+   * `hour` (default): age is the time since `createdAt`, in hours. `memory`: age is the number of
+   * memories written to the same namespace after this one, a clock of agent steps (the agent
+   * writes one memory per step by default) for simulated worlds where wall time means nothing.
+   */
+  readonly unit?: 'hour' | 'memory';
+}
+
+/** Defaults and tuning of `recall`. */
+export interface SqliteMemoryRecallOptions {
+  /** Hits returned when a query gives no limit (default 10). */
+  readonly limit?: number;
+  /** Weights when a query gives none (default lexical 0.5, vector 0.5, recency 1, importance 1). */
+  readonly weights?: RecallWeights;
+  readonly recency?: RecencyOptions;
+  /**
+   * Candidates each source adds to the set that is scored: the best bm25 matches, the nearest
+   * vectors, the most recent and the most important memories (default max(30, 3 × limit)).
+   */
+  readonly candidatesPerSource?: number;
+  /**
+   * Nearest codes fetched from the vector index per vector candidate kept, before exact cosine
+   * rescoring (default 3). Higher: better vector recall, slower recall at 100k+ memories.
+   */
+  readonly vectorOversampling?: number;
+  /**
+   * Most memories the words of a query may match together (default 1024). The lexical search uses
+   * the query's rarest words while their match counts add up to at most this, and always the
+   * rarest one: common words cost the most to score and weigh the least in bm25 (a word in half
+   * the memories weighs nothing). Every candidate's lexical score uses the same words.
+   */
+  readonly lexicalMatchBudget?: number;
+}
+
+/** Where the store keeps its data, and how it embeds and recalls. */
+export type SqliteMemoryStoreOptions = (
+  | {
+      /** Database file; parent directories are created. `':memory:'` keeps everything in memory. */
+      readonly path: string;
+      readonly database?: never;
+    }
+  | {
+      /** An open connection: the store configures and migrates it, and never closes it. */
+      readonly database: Database.Database;
+      readonly path?: never;
+    }
+) & {
+  /** Embeds texts for the vector component (default: `new HashedEmbedder()`, 384 dimensions, lexical). */
+  readonly embedder?: Embedder;
+  readonly recall?: SqliteMemoryRecallOptions;
+  /** Clock for `createdAt` and recency, in ms since the epoch (for deterministic tests). */
+  readonly now?: () => number;
+};
+
+/** A candidate memory as read for scoring. */
+interface CandidateRow {
+  readonly id: number;
+  readonly kind: MemoryRecord['kind'];
+  readonly text: string;
+  readonly payload: string | null;
+  readonly importance: number;
+  readonly created_at: number;
+  readonly run_id: number | null;
+  readonly episode_id: number | null;
+  readonly step_index: number | null;
+  readonly sequence: number;
+  readonly embedding: Buffer;
+  readonly namespace: string;
+  readonly last_sequence: number;
+}
+
+interface ScoredRow extends RankingCandidate {
+  readonly row: CandidateRow;
+}
+
+/** Filters resolved for SQL: namespace names turned into ids, kinds into codes. */
+interface ResolvedFilters extends VectorFilters {
+  readonly kinds: readonly string[] | undefined;
+}
+
+/** Searching namespace by namespace (to use the per-namespace indexes) stops paying beyond this many. */
+const namespacesSearchedOneByOne = 64;
+const millisecondsPerHour = 3_600_000;
+
+/**
+ * A MemoryStore on an SQLite file, with full-text (FTS5), vector (sqlite-vec) and scored recall.
+ * Methods are async to honour the contract but do their SQL synchronously; `write` awaits the
+ * embedder first, then commits the whole batch in one IMMEDIATE transaction.
+ *
+ * **Recall.** Candidates are the union, within the filters, of the `candidatesPerSource` best
+ * bm25 matches of the query's rarer words (see `lexicalMatchBudget`), the nearest vectors (a
+ * hamming KNN over hyperplane codes (≥ 1,024 bits) in a vec0 table partitioned by namespace, fetching
+ * `vectorOversampling` times more than needed, rescored by exact cosine), the most recent and the
+ * most important memories. Every candidate then gets all four raw components: -bm25 (0 when it
+ * does not match), cosine similarity, `decay^age`, importance. Each is min-max normalised over the
+ * candidates, and `score = Σ weight × component / Σ weight` (see `rankCandidates`). Scoring a
+ * candidate set rather than every memory is the approximation: a memory that no source ranks
+ * among its best is not returned.
+ *
+ * **Namespaces.** A recall sees only the namespaces it names (every namespace when it names
+ * none); a namespace nothing was written to matches nothing, it is not an error.
+ *
+ * **Embeddings.** The embedder's id and dimension are recorded when the file is first opened;
+ * opening it with another embedder throws ConfigError naming both. Embeddings are stored as unit
+ * vectors; a precomputed `embedding` of the wrong length is a StoreError.
+ *
+ * Several stores, in this or other processes, may write one file at once (writers wait up to
+ * 5 s for the lock), and it may be the trajectory store's file. Throws StoreError for bad input
+ * and for every SQLite failure, ConfigError for bad options.
+ */
+export class SqliteMemoryStore implements MemoryStore {
+  /** The file path (or `:memory:`), as it appears in error messages. */
+  readonly location: string;
+  /** The embedder of the vector component. */
+  readonly embedder: Embedder;
+  readonly #database: Database.Database;
+  readonly #ownsDatabase: boolean;
+  readonly #now: () => number;
+  readonly #vectors: MemoryVectorIndex;
+  readonly #statements: ReturnType<typeof prepareStatements>;
+  readonly #queries = new Map<string, Database.Statement>();
+  readonly #namespaceIds = new Map<string, number>();
+  readonly #defaults: { readonly limit: number; readonly weights: Readonly<Required<RecallWeights>> };
+  readonly #decay: number;
+  readonly #recencyUnit: 'hour' | 'memory';
+  readonly #candidatesPerSource: number | undefined;
+  readonly #vectorOversampling: number;
+  readonly #lexicalMatchBudget: number;
+  /** How many memories each word matched (capped at the budget + 1), and the last memory id then. */
+  readonly #wordMatches = new Map<string, { readonly count: number; readonly lastId: number }>();
+  #closed = false;
+
+  /** Opens (creating and migrating as needed) the store. Throws StoreError naming the path, ConfigError for bad options. */
+  constructor(options: SqliteMemoryStoreOptions) {
+    this.location = options.database === undefined ? options.path : options.database.name;
+    this.#ownsDatabase = options.database === undefined;
+    this.#now = options.now ?? Date.now;
+    this.embedder = options.embedder ?? new HashedEmbedder();
+    const recall = options.recall ?? {};
+    this.#defaults = recallDefaults(recall);
+    this.#decay = recall.recency?.decay ?? 0.99;
+    this.#recencyUnit = recall.recency?.unit ?? 'hour';
+    this.#candidatesPerSource = recall.candidatesPerSource;
+    this.#vectorOversampling = recall.vectorOversampling ?? 3;
+    this.#lexicalMatchBudget = recall.lexicalMatchBudget ?? 1024;
+    checkOption('recall.lexicalMatchBudget', this.#lexicalMatchBudget, Number.isSafeInteger(this.#lexicalMatchBudget) && this.#lexicalMatchBudget >= 1, 'a whole number ≥ 1');
+    checkOption('recall.recency.decay', this.#decay, this.#decay > 0 && this.#decay <= 1, 'a number in (0, 1], e.g. 0.99');
+    checkOption('recall.recency.unit', this.#recencyUnit, this.#recencyUnit === 'hour' || this.#recencyUnit === 'memory', '"hour" or "memory"');
+    checkOption('recall.candidatesPerSource', this.#candidatesPerSource, this.#candidatesPerSource === undefined || (Number.isSafeInteger(this.#candidatesPerSource) && this.#candidatesPerSource >= 1 && this.#candidatesPerSource <= 4096), 'a whole number from 1 to 4096');
+    checkOption('recall.vectorOversampling', this.#vectorOversampling, this.#vectorOversampling >= 1 && this.#vectorOversampling <= 100, 'a number from 1 to 100');
+
+    let database: Database.Database | undefined;
+    try {
+      if (options.database === undefined) {
+        database = openMemoryDatabase(options.path);
+      } else {
+        database = options.database;
+        configureMemoryDatabase(database);
+      }
+      applyMemoryMigrations(database);
+      this.#vectors = new MemoryVectorIndex(database, this.embedder, this.location);
+      this.#statements = prepareStatements(database);
+    } catch (error) {
+      if (this.#ownsDatabase && database?.open) database.close();
+      throw memoryStoreFailure('open the database', this.location, error);
+    }
+    this.#database = database;
+  }
+
+  /** Opens the store at `path` (`':memory:'` for a throwaway one) with the default embedder. */
+  static open(path: string, options: Omit<SqliteMemoryStoreOptions, 'path' | 'database'> = {}): SqliteMemoryStore {
+    return new SqliteMemoryStore({ ...options, path });
+  }
+
+  async write(memories: readonly NewMemory[]): Promise<readonly MemoryRecord[]> {
+    this.#checkOpen('write memories');
+    if (!Array.isArray(memories)) throw new StoreError(`write takes a list of memories, not ${typeof memories}.`, { details: { reason: 'invalid-memory' } });
+    const checked = memories.map(checkNewMemory);
+    if (checked.length === 0) return [];
+    const vectors = await this.#embeddings(checked);
+    this.#checkOpen('write memories');
+    try {
+      return this.#database.transaction(() => checked.map((memory, position) => this.#insert(memory, vectors[position]!, position))).immediate();
+    } catch (error) {
+      throw memoryStoreFailure(`write ${checked.length === 1 ? 'a memory' : `${checked.length} memories`}`, this.location, error);
+    }
+  }
+
+  async recall(query: RecallQuery): Promise<readonly MemoryHit[]> {
+    this.#checkOpen('recall memories');
+    const checked = checkRecallQuery(query, this.#defaults);
+    let queryVector: Float32Array | undefined;
+    if (checked.weights.vector > 0 && checked.embedding !== undefined) {
+      queryVector = toUnitVector(checked.embedding, this.#vectors.dimension, 'The recall query embedding', `embed the query with the store's embedder ("${this.embedder.id}").`);
+    } else if (checked.weights.vector > 0 && checked.text !== undefined) {
+      const [embedded] = await this.embedder.embed([checked.text]);
+      queryVector = toUnitVector(embedded!, this.#vectors.dimension, `The embedder's vector of the recall text`, `the embedder "${this.embedder.id}" returned a vector of the wrong length.`);
+    }
+    this.#checkOpen('recall memories');
+    try {
+      return this.#recall(checked, queryVector);
+    } catch (error) {
+      throw memoryStoreFailure('recall memories', this.location, error);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#ownsDatabase) this.#database.close();
+  }
+
+  /** The unit vectors of a batch: given embeddings checked, the others embedded in one call. */
+  async #embeddings(memories: readonly CheckedNewMemory[]): Promise<Float32Array[]> {
+    const missing = memories.flatMap((memory, position) => (memory.embedding === undefined ? [position] : []));
+    const embedded = missing.length === 0 ? [] : await this.embedder.embed(missing.map((position) => memories[position]!.text));
+    if (embedded.length !== missing.length) {
+      throw new StoreError(`The embedder "${this.embedder.id}" returned ${embedded.length} vectors for ${missing.length} texts; an embedder returns one vector per text.`, {
+        details: { reason: 'embedder-output' },
+      });
+    }
+    const byPosition = new Map(missing.map((position, index) => [position, embedded[index]!]));
+    return memories.map((memory, position) => {
+      const given = memory.embedding;
+      return given === undefined
+        ? toUnitVector(byPosition.get(position)!, this.#vectors.dimension, `The embedder's vector of memory ${position}`, `the embedder "${this.embedder.id}" returned a vector of the wrong length.`)
+        : toUnitVector(given, this.#vectors.dimension, `The embedding of memory ${position} of the batch`, `embed it with the store's embedder ("${this.embedder.id}"), or leave it out and let the store embed the text.`);
+    });
+  }
+
+  /** Inserts one checked memory (inside the write transaction) and returns its record. */
+  #insert(memory: CheckedNewMemory, vector: Float32Array, position: number): MemoryRecord {
+    const statements = this.#statements;
+    for (const link of memory.links) {
+      if (statements.memoryExists.get(link) === undefined) {
+        throw new StoreError(`Memory ${position} of the batch links to memory ${link}, which does not exist in memory store ${this.location}; link only to ids that write returned.`, {
+          details: { reason: 'invalid-memory', position, field: 'links', link: String(link) },
+        });
+      }
+    }
+    const namespaceId = this.#namespaceId(memory.namespace);
+    const sequence = statements.nextSequence.pluck().get(namespaceId) as number;
+    const createdAt = memory.createdAt ?? Math.round(this.#now());
+    const embedding = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+    const id = Number(
+      statements.insertMemory.run(namespaceId, sequence, memory.kind, memory.text, memory.payload, memory.importance, createdAt, memory.runId, memory.episodeId, memory.stepIndex, embedding)
+        .lastInsertRowid,
+    );
+    statements.insertText.run(id, memory.text);
+    this.#vectors.add(id, namespaceId, memoryKindCodes.get(memory.kind)!, createdAt, memory.episodeId, vector);
+    memory.links.forEach((target, index) => statements.insertLink.run(id, index, target));
+    return toRecord(
+      { id, kind: memory.kind, text: memory.text, payload: memory.payload, importance: memory.importance, created_at: createdAt, run_id: memory.runId, episode_id: memory.episodeId, step_index: memory.stepIndex, namespace: memory.namespace },
+      memory.links,
+    );
+  }
+
+  /** The id of a namespace, created on first use (ids never change, so they are cached). */
+  #namespaceId(name: string): number {
+    let id = this.#namespaceIds.get(name);
+    if (id === undefined) {
+      this.#statements.insertNamespace.run(name);
+      id = this.#statements.selectNamespace.pluck().get(name) as number;
+      this.#namespaceIds.set(name, id);
+    }
+    return id;
+  }
+
+  #recall(query: CheckedRecallQuery, queryVector: Float32Array | undefined): MemoryHit[] {
+    const filters = this.#resolveFilters(query);
+    if (filters === undefined) return [];
+    const perSource = this.#candidatesPerSource ?? Math.max(30, 3 * query.limit);
+    const match = query.text === undefined || query.weights.lexical === 0 ? undefined : this.#lexicalExpression(query.text);
+    // -bm25 of every memory within the filters that matches: the best are candidates, and the
+    // others that come in through another source get their score from here (0 when absent).
+    const lexical = new Map<number, number>();
+    const candidateIds = new Set<number>();
+    if (match !== undefined) {
+      const matches = this.#lexicalMatches(match, filters);
+      for (const [id, bm25] of matches) lexical.set(id, -bm25);
+      matches.sort((a, b) => a[1] - b[1] || b[0] - a[0]);
+      for (const [id] of matches.slice(0, perSource)) candidateIds.add(id);
+    }
+    if (queryVector !== undefined) {
+      const nearest = this.#vectors.nearest(queryVector, Math.ceil(perSource * this.#vectorOversampling), filters);
+      const rescored = (this.#statements.selectEmbeddings.all(JSON.stringify(nearest)) as { id: number; embedding: Buffer }[])
+        .map(({ id, embedding }) => ({ id, similarity: dot(queryVector, embedding) }))
+        .sort((a, b) => b.similarity - a.similarity || b.id - a.id);
+      for (const { id } of rescored.slice(0, perSource)) candidateIds.add(id);
+    }
+    if (query.weights.recency > 0) for (const id of this.#orderedCandidates('m.created_at', filters, perSource)) candidateIds.add(id);
+    if (query.weights.importance > 0) for (const id of this.#orderedCandidates('m.importance', filters, perSource)) candidateIds.add(id);
+    if (candidateIds.size === 0) return [];
+
+    const ids = JSON.stringify([...candidateIds]);
+    const rows = this.#statements.selectCandidates.all(ids) as CandidateRow[];
+    const now = this.#now();
+    const scored = rows.map((row): ScoredRow => {
+      const age = this.#recencyUnit === 'hour' ? Math.max(0, now - row.created_at) / millisecondsPerHour : row.last_sequence - row.sequence;
+      const raw: ComponentScores = {
+        lexical: lexical.get(row.id) ?? 0,
+        vector: queryVector === undefined ? 0 : dot(queryVector, row.embedding),
+        recency: this.#decay ** age,
+        importance: row.importance,
+      };
+      return { raw, order: row.id, row };
+    });
+    const ranked = rankCandidates(scored, query.weights, query.limit);
+    const links = new Map<number, number[]>();
+    for (const { memory_id, target_id } of this.#statements.selectLinks.all(JSON.stringify(ranked.map(({ candidate }) => candidate.row.id))) as { memory_id: number; target_id: number }[]) {
+      const list = links.get(memory_id) ?? [];
+      list.push(target_id);
+      links.set(memory_id, list);
+    }
+    return ranked.map(({ candidate, score, components }) => ({ record: toRecord(candidate.row, links.get(candidate.row.id) ?? []), score, components }));
+  }
+
+  /** Namespace ids and kind codes of the query; undefined when a filter matches nothing. */
+  #resolveFilters(query: CheckedRecallQuery): ResolvedFilters | undefined {
+    let namespaceIds: number[] | undefined;
+    if (query.namespaces !== undefined) {
+      namespaceIds = [];
+      for (const name of new Set(query.namespaces)) {
+        const id = this.#namespaceIds.get(name) ?? (this.#statements.selectNamespace.pluck().get(name) as number | undefined);
+        if (id === undefined) continue;
+        this.#namespaceIds.set(name, id);
+        namespaceIds.push(id);
+      }
+      if (namespaceIds.length === 0) return undefined;
+    } else {
+      const all = this.#statements.selectNamespaceIds.pluck().all() as number[];
+      if (all.length <= namespacesSearchedOneByOne) namespaceIds = all;
+    }
+    if (query.kinds !== undefined && query.kinds.length === 0) return undefined;
+    if (query.since !== undefined && query.until !== undefined && query.since >= query.until) return undefined;
+    const kinds = query.kinds === undefined ? undefined : [...new Set(query.kinds)];
+    return {
+      namespaceIds: namespaceIds?.length === 0 ? undefined : namespaceIds,
+      kinds,
+      kindCodes: kinds?.map((kind) => memoryKindCodes.get(kind as MemoryRecord['kind'])!),
+      episodeId: query.episodeId,
+      since: query.since,
+      until: query.until,
+    };
+  }
+
+  /**
+   * The MATCH expression of the query's rarest words, while the memories they match add up to at
+   * most the budget (always the rarest word); undefined when no word matches anything. Match
+   * counts are cached per word until the store has grown by a quarter.
+   */
+  #lexicalExpression(text: string): string | undefined {
+    const lastId = (this.#statements.selectLastId.pluck().get() as number | undefined) ?? 0;
+    const counted = matchWords(text).map((word) => {
+      let known = this.#wordMatches.get(word);
+      if (known === undefined || lastId > known.lastId * 1.25 + 64) {
+        known = { count: this.#statements.countMatches.pluck().get(`"${word}"`, this.#lexicalMatchBudget + 1) as number, lastId };
+        if (this.#wordMatches.size >= 10_000) this.#wordMatches.clear();
+        this.#wordMatches.set(word, known);
+      }
+      return { word, count: known.count };
+    });
+    const chosen: string[] = [];
+    let total = 0;
+    for (const { word, count } of counted.filter(({ count }) => count > 0).sort((a, b) => a.count - b.count)) {
+      if (chosen.length > 0 && total + count > this.#lexicalMatchBudget) break;
+      chosen.push(word);
+      total += count;
+    }
+    return matchExpression(chosen);
+  }
+
+  /** [id, bm25] of every memory within the filters that matches (bm25 is negative: lower is better). */
+  #lexicalMatches(match: string, filters: ResolvedFilters): [id: number, bm25: number][] {
+    const { conditions, parameters } = memoryConditions(filters, filters.namespaceIds === undefined ? 'none' : 'list');
+    const sql =
+      conditions.length === 0
+        ? 'SELECT rowid, bm25(memories_fts) FROM memories_fts WHERE memories_fts MATCH ?'
+        : `SELECT memories_fts.rowid, bm25(memories_fts) FROM memories_fts CROSS JOIN memories m ON m.id = memories_fts.rowid WHERE memories_fts MATCH ? AND ${conditions.join(' AND ')}`;
+    return this.#query(sql).raw().all(match, ...parameters) as [number, number][];
+  }
+
+  /** The first `count` memories within the filters by `column` descending (newest or most important), later-written first on ties. */
+  #orderedCandidates(column: 'm.created_at' | 'm.importance', filters: ResolvedFilters, count: number): number[] {
+    const oneByOne = filters.namespaceIds !== undefined;
+    const { conditions, parameters } = memoryConditions(filters, oneByOne ? 'one' : 'none');
+    const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+    const statement = this.#query(`SELECT m.id AS id, ${column} AS key FROM memories m ${where} ORDER BY ${column} DESC, m.id DESC LIMIT ?`);
+    if (!oneByOne) return (statement.all(...parameters, count) as { id: number }[]).map((row) => row.id);
+    const found: { id: number; key: number }[] = [];
+    for (const namespaceId of filters.namespaceIds!) found.push(...(statement.all(...parameters, namespaceId, count) as { id: number; key: number }[]));
+    if (filters.namespaceIds!.length > 1) found.sort((a, b) => b.key - a.key || b.id - a.id);
+    return found.slice(0, count).map((row) => row.id);
+  }
+
+  #query(sql: string): Database.Statement {
+    let statement = this.#queries.get(sql);
+    if (statement === undefined) {
+      statement = this.#database.prepare(sql);
+      this.#queries.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #checkOpen(operation: string): void {
+    if (this.#closed) throw new StoreError(`Could not ${operation}: memory store ${this.location} is closed; open a new SqliteMemoryStore.`, { details: { path: this.location } });
+  }
+}
+
+/**
+ * SQL conditions on `memories m` for the filters. Namespaces: `none` leaves them out, `list`
+ * matches any of the ids (one JSON parameter), `one` ends with `m.namespace_id = ?` whose
+ * parameter the caller appends.
+ */
+function memoryConditions(filters: ResolvedFilters, namespaces: 'none' | 'list' | 'one'): { conditions: string[]; parameters: unknown[] } {
+  const conditions: string[] = [];
+  const parameters: unknown[] = [];
+  if (filters.kinds !== undefined) {
+    conditions.push(`m.kind IN (${filters.kinds.map(() => '?').join(', ')})`);
+    parameters.push(...filters.kinds);
+  }
+  if (filters.episodeId !== undefined) {
+    conditions.push('m.episode_id = ?');
+    parameters.push(filters.episodeId);
+  }
+  if (filters.since !== undefined) {
+    conditions.push('m.created_at >= ?');
+    parameters.push(filters.since);
+  }
+  if (filters.until !== undefined) {
+    conditions.push('m.created_at < ?');
+    parameters.push(filters.until);
+  }
+  if (namespaces === 'list') {
+    conditions.push('m.namespace_id IN (SELECT value FROM json_each(?))');
+    parameters.push(JSON.stringify(filters.namespaceIds));
+  }
+  if (namespaces === 'one') conditions.push('m.namespace_id = ?');
+  return { conditions, parameters };
+}
+
+function prepareStatements(database: Database.Database) {
+  return {
+    selectNamespace: database.prepare('SELECT id FROM memory_namespaces WHERE name = ?'),
+    selectNamespaceIds: database.prepare('SELECT id FROM memory_namespaces ORDER BY id'),
+    insertNamespace: database.prepare('INSERT INTO memory_namespaces (name) VALUES (?) ON CONFLICT (name) DO NOTHING'),
+    nextSequence: database.prepare('UPDATE memory_namespaces SET last_sequence = last_sequence + 1 WHERE id = ? RETURNING last_sequence'),
+    insertMemory: database.prepare(
+      'INSERT INTO memories (namespace_id, sequence, kind, text, payload, importance, created_at, run_id, episode_id, step_index, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    insertText: database.prepare('INSERT INTO memories_fts (rowid, text) VALUES (?, ?)'),
+    insertLink: database.prepare('INSERT INTO memory_links (memory_id, position, target_id) VALUES (?, ?, ?)'),
+    memoryExists: database.prepare('SELECT 1 FROM memories WHERE id = ?'),
+    selectEmbeddings: database.prepare('SELECT id, embedding FROM memories WHERE id IN (SELECT value FROM json_each(?))'),
+    selectCandidates: database.prepare(`
+      SELECT m.id, m.kind, m.text, m.payload, m.importance, m.created_at, m.run_id, m.episode_id, m.step_index, m.sequence, m.embedding,
+             n.name AS namespace, n.last_sequence
+      FROM memories m JOIN memory_namespaces n ON n.id = m.namespace_id
+      WHERE m.id IN (SELECT value FROM json_each(?))
+    `),
+    selectLastId: database.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'memories'"),
+    countMatches: database.prepare('SELECT count(*) FROM (SELECT 1 FROM memories_fts WHERE memories_fts MATCH ? LIMIT ?)'),
+    selectLinks: database.prepare('SELECT memory_id, target_id FROM memory_links WHERE memory_id IN (SELECT value FROM json_each(?)) ORDER BY memory_id, position'),
+  };
+}
+
+/** The record of a stored memory; absent optional fields are left out. */
+function toRecord(
+  row: Pick<CandidateRow, 'id' | 'kind' | 'text' | 'payload' | 'importance' | 'created_at' | 'run_id' | 'episode_id' | 'step_index' | 'namespace'>,
+  links: readonly number[],
+): MemoryRecord {
+  const provenance = {
+    ...(row.run_id !== null ? { runId: row.run_id } : {}),
+    ...(row.episode_id !== null ? { episodeId: row.episode_id } : {}),
+    ...(row.step_index !== null ? { stepIndex: row.step_index } : {}),
+  };
+  return {
+    id: String(row.id),
+    kind: row.kind,
+    text: row.text,
+    ...(row.payload !== null ? { payload: JSON.parse(row.payload) } : {}),
+    importance: row.importance,
+    namespace: row.namespace,
+    ...(Object.keys(provenance).length > 0 ? { provenance } : {}),
+    ...(links.length > 0 ? { links: links.map(String) } : {}),
+    createdAt: row.created_at,
+  };
+}
+
+/** The dot product of a unit query vector and a stored float32 embedding (its cosine similarity). */
+function dot(vector: Float32Array, embedding: Buffer): number {
+  const stored = embedding.byteOffset % 4 === 0 ? new Float32Array(embedding.buffer, embedding.byteOffset, vector.length) : new Float32Array(Uint8Array.from(embedding).buffer);
+  let sum = 0;
+  for (let index = 0; index < vector.length; index++) sum += vector[index]! * stored[index]!;
+  return sum;
+}
+
+function checkOption(name: string, value: unknown, valid: boolean, expected: string): void {
+  if (!valid) throw new ConfigError(`SqliteMemoryStore option ${name} is ${JSON.stringify(value)}; use ${expected}.`, { details: { option: name, value } });
+}
+
+/** The store's recall defaults: the options' limit and weights over 10 and Generative Agents' weights. */
+function recallDefaults(recall: SqliteMemoryRecallOptions): { readonly limit: number; readonly weights: Readonly<Required<RecallWeights>> } {
+  try {
+    const checked = checkRecallQuery({ ...(recall.limit !== undefined ? { limit: recall.limit } : {}), ...(recall.weights ? { weights: recall.weights } : {}) }, { limit: 10, weights: defaultRecallWeights });
+    return { limit: checked.limit, weights: checked.weights };
+  } catch (error) {
+    throw new ConfigError(`SqliteMemoryStore option recall is wrong: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,36 @@
+// Checks an embedding (length, finite values, not all zeros) and scales it to unit length, so that
+// cosine similarity is a dot product. Refusals are StoreErrors that name the vector and the fix.
+import { StoreError } from '@worldloop/spec';
+
+/**
+ * `values` as a Float32Array scaled to length 1. Throws StoreError when `values` does not have
+ * `dimension` numbers, holds NaN or ±Infinity, or is all zeros; `what` names it in the message
+ * (`the embedding of memory 3`), `advice` says what to do about a wrong length.
+ */
+export function toUnitVector(values: ArrayLike<number>, dimension: number, what: string, advice: string): Float32Array {
+  if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
+    throw new StoreError(`${what} is ${values === null ? 'null' : typeof values}, not an array of numbers.`, { details: { reason: 'invalid-embedding' } });
+  }
+  if (values.length !== dimension) {
+    throw new StoreError(`${what} has ${values.length} dimensions, but this store holds ${dimension}-dimension embeddings; ${advice}`, {
+      details: { reason: 'embedding-dimension', expected: dimension, actual: values.length },
+    });
+  }
+  const vector = Float32Array.from(values);
+  let squares = 0;
+  for (let index = 0; index < dimension; index++) {
+    const value = vector[index]!;
+    if (!Number.isFinite(value)) {
+      throw new StoreError(`${what} holds ${String(values[index])} at index ${index}; embeddings must be finite numbers.`, { details: { reason: 'invalid-embedding', index } });
+    }
+    squares += value * value;
+  }
+  if (squares === 0) {
+    throw new StoreError(`${what} is all zeros, so it has no direction to compare; embed a non-empty text, or leave the embedding out.`, {
+      details: { reason: 'invalid-embedding' },
+    });
+  }
+  const scale = 1 / Math.sqrt(squares);
+  for (let index = 0; index < dimension; index++) vector[index]! *= scale;
+  return vector;
+}

@@ -15,7 +15,8 @@ const HELP = `worldloop ${WORLDLOOP_VERSION}: agents that live in worlds
 Usage:
   worldloop run --env <id> [--policy expert|random|random-valid|llm] [--episodes N] [--concurrency N]
                 [--seed N] [--max-steps N] [--db PATH]
-                [--model SPEC] [--action-mode auto|native|text] [--temperature X] [--max-tokens N] [--threads N]
+                [--model SPEC] [--action-mode auto|native|text] [--temperature X] [--max-tokens N]
+                [--threads N] [--context-tokens N]   (the last two: in-process llama-cpp models)
   worldloop models --probe SPEC [--threads N]  what a model backend supports
   worldloop envs                              list registered environments
   worldloop episodes [--run ID] [--env ID] [--limit N] [--db PATH]
@@ -48,6 +49,7 @@ const OPTIONS = {
   temperature: { type: 'string' },
   'max-tokens': { type: 'string' },
   threads: { type: 'string' },
+  'context-tokens': { type: 'string' },
   probe: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -55,7 +57,7 @@ const OPTIONS = {
 
 /** Which flags each command takes; anything else is a usage error. */
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
-  run: ['env', 'policy', 'episodes', 'concurrency', 'seed', 'max-steps', 'db', 'model', 'action-mode', 'temperature', 'max-tokens', 'threads'],
+  run: ['env', 'policy', 'episodes', 'concurrency', 'seed', 'max-steps', 'db', 'model', 'action-mode', 'temperature', 'max-tokens', 'threads', 'context-tokens'],
   models: ['probe', 'threads'],
   envs: [],
   episodes: ['db', 'run', 'env', 'limit'],

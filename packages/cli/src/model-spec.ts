@@ -62,6 +62,8 @@ export interface OpenModelOptions {
   readonly parallelism: number;
   /** CPU threads for in-process inference (node-llama-cpp's default when absent). */
   readonly threads?: number;
+  /** Context window per sequence for in-process inference (the model's, at most 4,096, when absent). */
+  readonly contextTokens?: number;
 }
 
 /** Opens the backend a spec names: probes an HTTP server, or loads a GGUF file in process. */
@@ -77,6 +79,7 @@ export async function openModel(spec: ModelSpec, options: OpenModelOptions): Pro
       modelPath: spec.path,
       sequences: options.parallelism,
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      ...(options.contextTokens !== undefined ? { contextTokens: options.contextTokens } : {}),
     });
     return { model, close: () => model.close() };
   }

@@ -66,7 +66,7 @@ export interface LlmPolicyOptions {
   /** Share of the history budget each trim frees (default 0.25; see `PromptBuilderOptions`). */
   readonly trimFraction?: number;
   /**
-   * Token counter (default characters / 4); pass the backend's tokenizer where there is one. Either
+   * Token counter (default: the backend's `countTokens` where it has one, else characters / 4). Either
    * way the estimates are scaled by the largest real / estimated ratio seen so far, learnt from the
    * backend's `usage.promptTokens`, so a tokenizer far from 4 characters a token is trimmed in time
    * from the second call on.
@@ -269,7 +269,9 @@ class LlmEpisodePolicy implements EpisodePolicy<Observation, string> {
       const estimated = builder.estimatePromptTokens() / builder.tokenScale;
       const request: GenerateRequest = {
         messages,
-        ...(this.requestTools ? { tools: this.requestTools } : {}),
+        // Native mode: every reply is a tool call (the act tool or another), so constrained backends
+        // (llama.cpp grammars, vLLM guided decoding) never spend tokens on free text.
+        ...(this.requestTools ? { tools: this.requestTools, toolChoice: 'required' as const } : {}),
         ...(sampling ? { sampling } : {}),
         signal: input.signal,
       };
@@ -377,7 +379,7 @@ class LlmEpisodePolicy implements EpisodePolicy<Observation, string> {
       throw new ConfigError(`A tool is named ${JSON.stringify(this.actionToolName)}, which LlmPolicy uses to take actions; rename the tool or set actionToolName.`);
     }
     const { model } = this.options;
-    const estimate = this.options.estimateTokens ?? estimateTokensByCharacters;
+    const estimate = this.options.estimateTokens ?? (this.options.model.countTokens ? (text: string) => this.options.model.countTokens!(text) : estimateTokensByCharacters);
     if (this.mode === 'native') this.requestTools = [...definitions, actToolDefinition(this.actionToolName)];
     const contextTokens = this.options.contextTokens ?? model.capabilities.contextTokens;
     const completionTokens = this.options.completionTokens ?? this.options.sampling?.maxTokens ?? DEFAULT_COMPLETION_TOKENS;
@@ -437,7 +439,8 @@ function actToolDefinition(name: string): ToolDefinition {
     description: 'Takes your action for this step in the environment. Call it once per step, after any other tools.',
     parameters: {
       type: 'object',
-      properties: { action: { type: 'string', description: 'One valid action, in the action language of the system message.' } },
+      // maxLength bounds what a grammar-constrained model can ramble into the action.
+      properties: { action: { type: 'string', maxLength: 200, description: 'One valid action, in the action language of the system message.' } },
       required: ['action'],
       additionalProperties: false,
     },

@@ -257,6 +257,11 @@ export class LlamaCppModel implements LanguageModel {
     };
   }
 
+  /** Tokens the model reads for `text` (its own tokenizer; chat-template tokens not included). */
+  countTokens(text: string): number {
+    return this.model.tokenize(text).length;
+  }
+
   /** Rejects waiting calls, then frees the context, the model and llama.cpp's backend. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -89,4 +89,9 @@ export interface LanguageModel {
   readonly capabilities: ModelCapabilities;
   /** Generates a completion. Transport failures throw `ModelBackendError`. */
   generate(request: GenerateRequest): Promise<GenerateResult>;
+  /**
+   * The exact number of tokens this model reads for `text` (optional capability: backends with a
+   * local tokenizer). Policies budget the context window with it instead of an estimate.
+   */
+  countTokens?(text: string): number;
 }

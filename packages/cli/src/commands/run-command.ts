@@ -27,6 +27,7 @@ export interface RunFlags {
   readonly temperature?: string;
   readonly 'max-tokens'?: string;
   readonly threads?: string;
+  readonly 'context-tokens'?: string;
 }
 
 /**
@@ -47,6 +48,10 @@ export async function runCommand(io: CliIo, flags: RunFlags, signal?: AbortSigna
   const temperature = numberOption('temperature', flags.temperature, { min: 0, max: 5 });
   const maxTokens = flags['max-tokens'] === undefined ? undefined : integerOption('max-tokens', flags['max-tokens'], 0, { min: 1, max: 1_000_000 });
   const threads = flags.threads === undefined ? undefined : integerOption('threads', flags.threads, 0, { min: 1, max: 512 });
+  const contextTokens = flags['context-tokens'] === undefined ? undefined : integerOption('context-tokens', flags['context-tokens'], 0, { min: 256, max: 1_048_576 });
+  if ((threads !== undefined || contextTokens !== undefined) && modelSpec?.backend !== 'llama-cpp') {
+    throw new ConfigError('--threads and --context-tokens apply to in-process models (--model llama-cpp:<file.gguf>) only.');
+  }
   const episodes = integerOption('episodes', flags.episodes, 10, { min: 1 });
   const concurrency = integerOption('concurrency', flags.concurrency, 1, { min: 1, max: 1024 });
   const baseSeed = integerOption('seed', flags.seed, 0, { min: 0, max: 2 ** 31 - 1 });
@@ -56,7 +61,13 @@ export async function runCommand(io: CliIo, flags: RunFlags, signal?: AbortSigna
   const store = openStore(io, flags.db);
   let opened: OpenedModel | undefined;
   try {
-    if (modelSpec) opened = await openModel(modelSpec, { parallelism: concurrency, ...(threads !== undefined ? { threads } : {}) });
+    if (modelSpec) {
+      opened = await openModel(modelSpec, {
+        parallelism: concurrency,
+        ...(threads !== undefined ? { threads } : {}),
+        ...(contextTokens !== undefined ? { contextTokens } : {}),
+      });
+    }
     const sampling = { ...(temperature !== undefined ? { temperature } : {}), ...(maxTokens !== undefined ? { maxTokens } : {}) };
     const policy: Policy = opened
       ? new LlmPolicy({ model: opened.model, actionMode, sampling })

@@ -3,14 +3,14 @@
 // ranks them by min-max-normalised components. A write batch is one transaction: all or nothing.
 import type Database from 'better-sqlite3';
 import { ConfigError, StoreError, type Embedder, type MemoryHit, type MemoryRecord, type MemoryStore, type NewMemory, type RecallQuery, type RecallWeights } from '@worldloop/spec';
+import { openSqliteDatabase, runMigrations, storeFailure, type SqliteDatabaseSource, type StoreFailureOptions } from '@worldloop/sqlite';
 import { checkNewMemory, memoryKindCodes, type CheckedNewMemory } from './checked-new-memory.js';
 import { checkRecallQuery, type CheckedRecallQuery } from './checked-recall-query.js';
 import { HashedEmbedder } from './hashed-embedder.js';
 import { matchExpression, matchWords } from './match-expression.js';
-import { applyMemoryMigrations } from './memory-migrations.js';
-import { memoryStoreFailure } from './memory-store-failure.js';
+import { loadSqliteVec } from './load-sqlite-vec.js';
+import { memorySchema } from './memory-schema.js';
 import { MemoryVectorIndex, type VectorFilters } from './memory-vector-index.js';
-import { configureMemoryDatabase, openMemoryDatabase } from './open-memory-database.js';
 import { defaultRecallWeights, rankCandidates, type ComponentScores, type RankingCandidate } from './recall-ranking.js';
 import { toUnitVector } from './unit-vector.js';
 
@@ -53,18 +53,7 @@ export interface SqliteMemoryRecallOptions {
 }
 
 /** Where the store keeps its data, and how it embeds and recalls. */
-export type SqliteMemoryStoreOptions = (
-  | {
-      /** Database file; parent directories are created. `':memory:'` keeps everything in memory. */
-      readonly path: string;
-      readonly database?: never;
-    }
-  | {
-      /** An open connection: the store configures and migrates it, and never closes it. */
-      readonly database: Database.Database;
-      readonly path?: never;
-    }
-) & {
+export type SqliteMemoryStoreOptions = SqliteDatabaseSource & {
   /** Embeds texts for the vector component (default: `new HashedEmbedder()`, 384 dimensions, lexical). */
   readonly embedder?: Embedder;
   readonly recall?: SqliteMemoryRecallOptions;
@@ -101,6 +90,8 @@ interface ResolvedFilters extends VectorFilters {
 /** Searching namespace by namespace (to use the per-namespace indexes) stops paying beyond this many. */
 const namespacesSearchedOneByOne = 64;
 const millisecondsPerHour = 3_600_000;
+/** How the memory store words its failures (the shared advice by SQLite code suffices). */
+const memoryFailure: StoreFailureOptions = { label: 'memory store' };
 
 /**
  * A MemoryStore on an SQLite file, with full-text (FTS5), vector (sqlite-vec) and scored recall.
@@ -171,18 +162,14 @@ export class SqliteMemoryStore implements MemoryStore {
 
     let database: Database.Database | undefined;
     try {
-      if (options.database === undefined) {
-        database = openMemoryDatabase(options.path);
-      } else {
-        database = options.database;
-        configureMemoryDatabase(database);
-      }
-      applyMemoryMigrations(database);
+      database = openSqliteDatabase(options);
+      loadSqliteVec(database);
+      runMigrations(database, memorySchema);
       this.#vectors = new MemoryVectorIndex(database, this.embedder, this.location);
       this.#statements = prepareStatements(database);
     } catch (error) {
       if (this.#ownsDatabase && database?.open) database.close();
-      throw memoryStoreFailure('open the database', this.location, error);
+      throw storeFailure('open the database', this.location, error, memoryFailure);
     }
     this.#database = database;
   }
@@ -202,7 +189,7 @@ export class SqliteMemoryStore implements MemoryStore {
     try {
       return this.#database.transaction(() => checked.map((memory, position) => this.#insert(memory, vectors[position]!, position))).immediate();
     } catch (error) {
-      throw memoryStoreFailure(`write ${checked.length === 1 ? 'a memory' : `${checked.length} memories`}`, this.location, error);
+      throw storeFailure(`write ${checked.length === 1 ? 'a memory' : `${checked.length} memories`}`, this.location, error, memoryFailure);
     }
   }
 
@@ -220,7 +207,7 @@ export class SqliteMemoryStore implements MemoryStore {
     try {
       return this.#recall(checked, queryVector);
     } catch (error) {
-      throw memoryStoreFailure('recall memories', this.location, error);
+      throw storeFailure('recall memories', this.location, error, memoryFailure);
     }
   }
 

@@ -1,6 +1,6 @@
 // Tests across processes: what a writer reported durable survives SIGKILL, and it loses fewer than
-// groupCommitSteps appended steps; several processes write one file at once (the first ones racing
-// to create and migrate it). Children run under tsx.
+// groupCommitSteps appended steps; several processes write one file at once (all of them racing, from
+// a barrier, to create, configure and migrate it). Children run under tsx.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,6 +46,10 @@ interface Writer {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
   /** Resolves once `count` `step` lines have been printed (0: once the first episode id is). */
   printedSteps(count: number): Promise<void>;
+  /** Resolves once a gated writer waits at its first barrier, before opening the store. */
+  printedReady(): Promise<void>;
+  /** Lets a gated writer open the store. */
+  open(): void;
   /** Lets a gated writer start appending. */
   go(): void;
   kill(): void;
@@ -53,7 +57,8 @@ interface Writer {
 
 /**
  * Starts a child that records `count` steps in one episode, or episodes of 100 steps forever when
- * `count` is absent; a gated one waits for `go()` after printing its episode id.
+ * `count` is absent; a gated one waits for `open()` before opening the store and for `go()` after
+ * printing its episode id.
  */
 function startWriter(path: string, options: { count?: number; gated?: boolean } = {}): Writer {
   const argumentsAfterPath = [options.count === undefined ? 'forever' : String(options.count), ...(options.gated === true ? ['gated'] : [])];
@@ -66,7 +71,8 @@ function startWriter(path: string, options: { count?: number; gated?: boolean } 
   let stderr = '';
   let stepLines = 0;
   let episodeLines = 0;
-  const waiters: { count: number; resolve: () => void }[] = [];
+  let readyLines = 0;
+  const waiters: { reached: () => boolean; resolve: () => void }[] = [];
   const reached = (count: number) => (count === 0 ? episodeLines > 0 : stepLines >= count);
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     const parts = (pending + chunk).split('\n');
@@ -75,22 +81,26 @@ function startWriter(path: string, options: { count?: number; gated?: boolean } 
     for (const line of parts) {
       if (line.startsWith('step ')) stepLines += 1;
       if (line.startsWith('episode ')) episodeLines += 1;
+      if (line === 'ready') readyLines += 1;
     }
-    for (const waiter of waiters) if (reached(waiter.count)) waiter.resolve();
+    for (const waiter of waiters) if (waiter.reached()) waiter.resolve();
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal, stderr })),
   );
+  const printed = (done: () => boolean) =>
+    new Promise<void>((resolve, reject) => {
+      if (done()) return resolve();
+      waiters.push({ reached: done, resolve });
+      void exited.then(({ code, signal, stderr: errors }) => reject(new Error(`writer exited (${code ?? signal}) after ${lines.length} lines: ${errors}`)));
+    });
   const writer: Writer = {
     lines,
     exited,
-    printedSteps: (wanted) =>
-      new Promise<void>((resolve, reject) => {
-        if (reached(wanted)) return resolve();
-        waiters.push({ count: wanted, resolve });
-        void exited.then(({ code, signal, stderr: errors }) => reject(new Error(`writer exited (${code ?? signal}) after ${lines.length} lines: ${errors}`)));
-      }),
+    printedSteps: (wanted) => printed(() => reached(wanted)),
+    printedReady: () => printed(() => readyLines > 0),
+    open: () => child.stdin.write('open\n'),
     go: () => child.stdin.end('go\n'),
     kill: () => child.kill('SIGKILL'),
   };
@@ -115,7 +125,7 @@ function episodeReports(writer: Writer): EpisodeReport[] {
 }
 
 function episodeIdOf(writer: Writer): number {
-  const match = /^episode (\d+)$/.exec(writer.lines[0] ?? '');
+  const match = /^episode (\d+)$/.exec(writer.lines.find((line) => line.startsWith('episode ')) ?? '');
   if (match === null) throw new Error(`writer printed no episode id: ${writer.lines.slice(0, 3).join(' | ')}`);
   return Number(match[1]);
 }
@@ -178,8 +188,11 @@ describe('SqliteTrajectoryStore across processes', () => {
   it('lets several processes create and write one file at once', async () => {
     const path = join(directory, 'shared', 'concurrent.db');
     const stepsEach = 1000;
-    // They race to create and migrate the file, then wait so that their appends overlap.
+    // Released together, they race to create, configure (the switch to WAL) and migrate the fresh
+    // file; then they wait again so that their appends overlap.
     const concurrent = Array.from({ length: 4 }, () => startWriter(path, { count: stepsEach, gated: true }));
+    await Promise.all(concurrent.map((writer) => writer.printedReady()));
+    for (const writer of concurrent) writer.open();
     await Promise.all(concurrent.map((writer) => writer.printedSteps(0)));
     for (const writer of concurrent) writer.go();
     const results = await Promise.all(concurrent.map((writer) => writer.exited));

@@ -4,7 +4,8 @@
 // complete on disk. Every other write is committed before its promise resolves. OS crash or power
 // loss may also lose the last commits (synchronous=NORMAL).
 import type Database from 'better-sqlite3';
-import { StoreError } from '@worldloop/spec';
+import { StoreError, type WorldloopError } from '@worldloop/spec';
+import { errorCode, openSqliteDatabase, runMigrations, storeFailure, type SqliteDatabaseSource } from '@worldloop/sqlite';
 import type {
   EpisodeFilter,
   EpisodeOutcome,
@@ -18,28 +19,14 @@ import type {
   TrajectoryStore,
 } from '@worldloop/spec';
 import { episodeFromRow, newEpisodeParameters, outcomeParameters, type EpisodeRow } from './episode-row.js';
-import { applyMigrations } from './migrations.js';
-import { configureSqliteDatabase, openSqliteDatabase } from './open-sqlite-database.js';
+import { groupCommitFailure, type LostStep } from './group-commit-failure.js';
 import { runFromRow, runParameters, type RunRow } from './run-row.js';
 import { stepFromRow, stepParameters, type StepRow } from './step-row.js';
-import { errorCode, groupCommitFailure, storeFailure, type LostStep } from './store-failure.js';
+import { trajectoryFailure } from './trajectory-failure.js';
+import { trajectorySchema } from './trajectory-schema.js';
 
 /** Where the store keeps its data: a file path, or a better-sqlite3 connection you opened. */
-export type SqliteTrajectoryStoreOptions = (
-  | {
-      /** Database file; parent directories are created. `':memory:'` keeps everything in memory. */
-      readonly path: string;
-      readonly database?: never;
-    }
-  | {
-      /**
-       * An open connection (LangGraph-checkpointer style). The store sets the same pragmas and
-       * migrates it, but does not close it: whoever opened it closes it.
-       */
-      readonly database: Database.Database;
-      readonly path?: never;
-    }
-) & {
+export type SqliteTrajectoryStoreOptions = SqliteDatabaseSource & {
   /** Clock for `startedAt`/`endedAt`, in ms since the epoch (for deterministic tests). */
   readonly now?: () => number;
   /**
@@ -124,7 +111,7 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
   /** The next-turn commit, while one is scheduled. */
   #scheduledCommit: NodeJS.Immediate | undefined;
   /** The failure of a next-turn commit, until a call reports it. */
-  #deferredFailure: StoreError | undefined;
+  #deferredFailure: WorldloopError | undefined;
   /** Next `stepIndex` expected for each running episode this store started or has seen. */
   readonly #nextStepIndex = new Map<number, number>();
   #closed = false;
@@ -143,13 +130,8 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
     }
     let database: Database.Database | undefined;
     try {
-      if (options.database === undefined) {
-        database = openSqliteDatabase(options.path);
-      } else {
-        database = options.database;
-        configureSqliteDatabase(database);
-      }
-      applyMigrations(database);
+      database = openSqliteDatabase(options);
+      runMigrations(database, trajectorySchema);
       this.#statements = prepareStatements(database);
       this.#savepoint = database.transaction((write: () => unknown) => write());
       this.#commitGroup = database.transaction((steps: readonly BufferedStep[], write: (() => unknown) | undefined) =>
@@ -157,7 +139,7 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
       );
     } catch (error) {
       if (this.#ownsDatabase && database?.open) database.close();
-      throw storeFailure('open the database', this.location, error, openAdvice(error));
+      throw storeFailure('open the database', this.location, error, trajectoryFailure);
     }
     this.#database = database;
   }
@@ -333,7 +315,7 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
       try {
         this.#database.close();
       } catch (error) {
-        failure ??= storeFailure('close the database', this.location, error);
+        failure ??= storeFailure('close the database', this.location, error, trajectoryFailure);
       }
     }
     if (failure !== undefined) throw failure;
@@ -358,7 +340,7 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
           : code === 'SQLITE_CONSTRAINT_FOREIGNKEY'
             ? constraintAdvice.foreignKey
             : undefined;
-      throw storeFailure(operation, this.location, error, advice);
+      throw storeFailure(operation, this.location, error, { ...trajectoryFailure, advice });
     }
   }
 
@@ -439,7 +421,7 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
     try {
       this.#commit();
     } catch (error) {
-      this.#deferredFailure ??= storeFailure('commit the buffered steps', this.location, error);
+      this.#deferredFailure ??= storeFailure('commit the buffered steps', this.location, error, trajectoryFailure);
     }
   };
 
@@ -526,12 +508,4 @@ function countParameter(name: string, value: number | undefined): number {
   if (value === undefined) return -1;
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got ${String(value)}`);
   return value;
-}
-
-/** Advice for an open failure that is not an SQLite error (directories, migrations). */
-function openAdvice(error: unknown): string | undefined {
-  const code = errorCode(error);
-  if (code === 'ENOTDIR' || code === 'EEXIST') return 'A parent of the path is a file, not a directory; choose another path.';
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'The directory is not writable; choose a writable path.';
-  return undefined;
 }

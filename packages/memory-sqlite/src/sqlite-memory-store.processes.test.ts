@@ -1,13 +1,13 @@
 // Tests across processes: two writers create and write one memory file at once, and nothing is
 // lost: every memory is in the table, the full-text index and the vector index, with contiguous
 // per-namespace sequence numbers. Children run under tsx.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
+import { startGatedChild, type GatedChildProcess } from '@worldloop/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteMemoryStore } from './sqlite-memory-store.js';
 
@@ -15,35 +15,19 @@ const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
 const childScript = fileURLToPath(new URL('./fixtures/write-memories-process.ts', import.meta.url));
 
 let directory: string;
-const children: ReturnType<typeof spawn>[] = [];
+const children: GatedChildProcess[] = [];
 beforeEach(() => {
   directory = mkdtempSync(join(tmpdir(), 'worldloop-memory-processes-'));
 });
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0)) child.kill();
   rmSync(directory, { recursive: true, force: true });
 });
 
-interface Writer {
-  readonly ready: Promise<void>;
-  readonly exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
-  go(): void;
-}
-
-function startWriter(path: string, namespace: string, count: number, batchSize: number): Writer {
-  const child = spawn(process.execPath, ['--import', 'tsx', childScript, path, namespace, String(count), String(batchSize)], { cwd: packageDirectory, stdio: ['pipe', 'pipe', 'pipe'] });
+function startWriter(path: string, namespace: string, count: number, batchSize: number): GatedChildProcess {
+  const child = startGatedChild(childScript, [path, namespace, String(count), String(batchSize)], { cwd: packageDirectory });
   children.push(child);
-  let stdout = '';
-  let stderr = '';
-  let signalReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => (signalReady = resolve));
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    if (stdout.includes('ready\n')) signalReady();
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { ready: Promise.race([ready, exited.then(({ stderr: errors }) => Promise.reject(new Error(`writer exited before ready: ${errors}`)))]), exited, go: () => child.stdin!.end('go\n') };
+  return child;
 }
 
 describe('SqliteMemoryStore across processes', () => {

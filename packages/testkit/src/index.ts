@@ -11,3 +11,4 @@ export * from './scripted-language-model.js';
 export * from './recorded-language-model.js';
 export * from './in-memory-memory-store.js';
 export * from './memory-store-conformance.js';
+export * from './gated-child-process.js';

@@ -2,6 +2,7 @@
 // and one per tenth of the run) when output goes to a file or a pipe.
 import type { RunProgress } from '@worldloop/spec';
 import type { CliIo } from './cli-io.js';
+import { formatRate } from './rate-format.js';
 
 /** Renders `run-progress` events. */
 export class ProgressDisplay {
@@ -15,7 +16,7 @@ export class ProgressDisplay {
     const { episodesFinished: done, episodesRequested: total } = progress;
     const successRate = done > 0 ? (100 * progress.successes) / done : 0;
     const stepsPerSecond = progress.elapsedMs > 0 ? (progress.stepsTaken / progress.elapsedMs) * 1000 : 0;
-    const figures = `${done}/${total} episodes  success ${successRate.toFixed(1)}%  ${Math.round(stepsPerSecond)} steps/s`;
+    const figures = `${done}/${total} episodes  success ${successRate.toFixed(1)}%  ${formatRate(stepsPerSecond)} steps/s`;
     if (this.io.isTTY) {
       const width = 30;
       const filled = Math.round((width * done) / total);

@@ -10,6 +10,7 @@ import { openModel, parseModelSpec, type OpenedModel } from '../model-spec.js';
 import { openStore } from '../open-store.js';
 import { choiceOption, integerOption, numberOption, requiredOption } from '../option-values.js';
 import { ProgressDisplay } from '../progress-display.js';
+import { formatRate } from '../rate-format.js';
 import { formatTable } from '../text-table.js';
 import { WORLDLOOP_VERSION } from '../version.js';
 
@@ -118,7 +119,7 @@ export async function runCommand(io: CliIo, flags: RunFlags, signal?: AbortSigna
           summary.meanSteps.toFixed(1),
           summary.invalidActions,
           summary.failedEpisodes,
-          Math.round(summary.stepsPerSecond),
+          formatRate(summary.stepsPerSecond),
         ]],
       ),
     );

@@ -1,0 +1,31 @@
+// Worldloop tools as LangChain tools (`tool()` from @langchain/core/tools, with each tool's zod
+// schema). Calls run through the ToolRegistry, so access rules, permissions, validation and time
+// limits apply; a failed call returns its error as the tool's string result instead of throwing.
+// Caveat: LangChain validates arguments against the schema first and throws
+// ToolInputParsingException on a mismatch (createAgent's ToolNode turns that into an error message).
+import { tool, type DynamicStructuredTool } from '@langchain/core/tools';
+import type { ToolAccess, ToolRegistry } from '@worldloop/core';
+import { ConfigError } from '@worldloop/spec';
+
+/**
+ * One LangChain tool per registry tool the access allows (`registry.definitions(access)`). A
+ * successful call returns the output as is when it is a string, else as JSON; a failure returns
+ * `Error (<code>): <message>`, which the model reads and can correct.
+ *
+ * @example
+ * const agent = createAgent({ model, tools: toLangChainTools(registry, { permissions: ['world:read'] }) });
+ */
+export function toLangChainTools(registry: ToolRegistry, access: ToolAccess = {}): DynamicStructuredTool[] {
+  return registry.definitions(access).map((definition) => {
+    const registered = registry.get(definition.name);
+    if (!registered) throw new ConfigError(`Tool ${JSON.stringify(definition.name)} is listed by the registry but not registered.`);
+    return tool(
+      async (input: unknown, config) => {
+        const result = await registry.call(definition.name, input, access, config?.signal ? { signal: config.signal } : {});
+        if (!result.ok) return `Error (${result.error.code}): ${result.error.message}`;
+        return typeof result.output === 'string' ? result.output : (JSON.stringify(result.output) ?? 'null');
+      },
+      { name: definition.name, description: definition.description, schema: registered.inputSchema },
+    ) as unknown as DynamicStructuredTool;
+  });
+}

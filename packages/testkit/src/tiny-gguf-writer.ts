@@ -1,6 +1,7 @@
 // Writes a small llama-architecture GGUF with seeded random weights and a byte-level vocabulary,
 // so tests can run real llama.cpp inference without downloading weights. Output is noise, not text.
-import { open } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ConfigError } from '@worldloop/spec';
 
 /** Storage type of the weight matrices; norms are always F32. */
@@ -104,6 +105,7 @@ export async function writeTinyGguf(path: string, options: TinyGgufOptions = {})
   }
   header.padTo(ALIGNMENT);
 
+  await mkdir(dirname(path), { recursive: true });
   const file = await open(path, 'w');
   try {
     const headerBytes = header.toBuffer();

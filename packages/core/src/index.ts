@@ -14,3 +14,8 @@ export * from './token-estimator.js';
 export * from './prompt-builder.js';
 export * from './action-reply-parser.js';
 export * from './llm-policy.js';
+export * from './rule-reflector.js';
+export * from './language-model-reflector.js';
+export * from './episode-reflection.js';
+export * from './skill-library.js';
+export * from './background-writes.js';

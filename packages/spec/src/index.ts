@@ -13,3 +13,4 @@ export * from './policy.js';
 export * from './tool.js';
 export * from './trajectory.js';
 export * from './world-model.js';
+export * from './reflector.js';

@@ -1,0 +1,46 @@
+// SkillLibrary: successful action sequences stored as skills named after the mission, recalled by
+// similarity to a new mission; failures and repeats write nothing.
+import { describe, expect, it } from 'vitest';
+import { InMemoryMemoryStore, LineWorldEnvironment, ScriptedPolicy } from '@worldloop/testkit';
+import { Agent } from './agent.js';
+import { ExpertPolicy } from './expert-policy.js';
+import { recallSkills, SkillLibrary } from './skill-library.js';
+
+describe('SkillLibrary', () => {
+  it('writes a skill per distinct successful sequence and none for a failure', async () => {
+    const store = new InMemoryMemoryStore();
+    const library = new SkillLibrary({ store, namespace: 'agent:a' });
+    const expert = new Agent({ policy: new ExpertPolicy() });
+    library.attach(expert.events);
+    await expert.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+    await expert.runEpisode(new LineWorldEnvironment(), { seed: 1 }); // same sequence: not written again
+    await expert.runEpisode(new LineWorldEnvironment(), { seed: 0 });
+    const failing = new Agent({ policy: new ScriptedPolicy(['left']), maxSteps: 3 });
+    library.attach(failing.events);
+    await failing.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+    await library.settled();
+
+    expect(library.skills.map((record) => [record.kind, record.text])).toEqual([
+      ['skill', 'Skill: reach the goal: right, right, right'],
+      ['skill', 'Skill: reach the goal: right, right, right, right'],
+    ]);
+    expect(library.skills[0]!.payload).toEqual({ name: 'reach the goal', mission: 'reach the goal', environmentId: 'testkit/LineWorld-v0', actions: ['right', 'right', 'right'], stepCount: 3 });
+  });
+
+  it('recalls the skills most similar to a mission, in the given namespaces only', async () => {
+    const store = new InMemoryMemoryStore();
+    await store.write([
+      { kind: 'skill', text: 'Skill: open the red door: toggle', namespace: 'agent:a', payload: { name: 'open the red door', actions: ['toggle'] } },
+      { kind: 'skill', text: 'Skill: go to the green ball: forward, forward', namespace: 'agent:a', payload: { name: 'go to the green ball', actions: ['forward', 'forward'] } },
+      { kind: 'skill', text: 'Skill: go to the green ball: left', namespace: 'agent:b', payload: { name: 'go to the green ball', actions: ['left'] } },
+      { kind: 'reflection', text: 'go to the green ball: failed', namespace: 'agent:a' },
+      { kind: 'skill', text: 'Skill without a payload: go to the green ball', namespace: 'agent:a' },
+    ]);
+    const skills = await recallSkills(store, 'go to the green ball', { namespaces: ['agent:a'] });
+    expect(skills.map((skill) => skill.name)).toEqual(['go to the green ball', 'open the red door']);
+    expect(skills[0]).toMatchObject({ actions: ['forward', 'forward'] });
+    expect(skills[0]!.score).toBeGreaterThan(skills[1]!.score);
+    const library = new SkillLibrary({ store, namespace: 'agent:b' });
+    expect((await library.recall('green ball')).map((skill) => skill.actions)).toEqual([['left']]);
+  });
+});

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
+import { SeededRandom } from '@worldloop/core';
 import type { NewMemory, RecallQuery } from '@worldloop/spec';
 import { HashedEmbedder } from '../src/hashed-embedder.js';
 import { SqliteMemoryStore } from '../src/sqlite-memory-store.js';
@@ -18,17 +19,10 @@ const exactQueryCount = Math.min(queryCount, 50);
 const batchSize = 1000;
 const directory = mkdtempSync(join(tmpdir(), 'worldloop-memory-bench-'));
 
-/** xorshift32: the same data on every run. */
+/** Uniform draws in [0, 1) from core's seeded generator: the same data on every run. */
 function seeded(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4_294_967_296;
-  };
+  const generator = new SeededRandom(seed);
+  return () => generator.next();
 }
 
 const random = seeded(42);

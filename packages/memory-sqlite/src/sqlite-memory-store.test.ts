@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { SeededRandom } from '@worldloop/core';
 import { ConfigError, StoreError, type Embedder, type NewMemory } from '@worldloop/spec';
 import { describeMemoryStoreConformance, InMemoryMemoryStore } from '@worldloop/testkit';
 import { SqliteTrajectoryStore } from '@worldloop/trajectory';
@@ -31,17 +32,10 @@ function track<T extends { close(): Promise<void> }>(store: T): T {
   return store;
 }
 
-/** A deterministic generator (xorshift32) for the larger data sets. */
+/** Uniform draws in [0, 1) from core's seeded generator: the same data on every run. */
 function seeded(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4_294_967_296;
-  };
+  const generator = new SeededRandom(seed);
+  return () => generator.next();
 }
 
 const colours = ['red', 'green', 'blue', 'purple', 'yellow', 'grey'];

@@ -30,11 +30,11 @@ beforeAll(async () => {
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 describe('worldloop run --model', () => {
-  it('runs an LLM agent on an in-process GGUF model: every step recorded, episodes end', async () => {
+  it('runs an LLM agent on an in-process GGUF model: every step recorded and valid (grammar), episodes end', async () => {
     const db = join(directory, 'llm.db');
     const io = captureIo(directory);
     const code = await main(
-      ['run', '--env', 'gridworld/GoToLocal-v0', '--model', `llama-cpp:${modelPath}`, '--episodes', '4', '--concurrency', '2', '--max-steps', '3', '--max-tokens', '24', '--threads', '1', '--db', db],
+      ['run', '--env', 'gridworld/GoToLocal-v0', '--model', `llama-cpp:${modelPath}`, '--episodes', '4', '--concurrency', '2', '--max-steps', '3', '--max-tokens', '96', '--threads', '1', '--db', db],
       io,
     );
     expect(code, io.errors()).toBe(0);
@@ -45,16 +45,20 @@ describe('worldloop run --model', () => {
     for (const episode of episodes) {
       expect(episode.status).toBe('finished');
       expect(episode.terminated || episode.truncated).toBe(true);
+      // Random weights, yet every action is valid: the grammar narrows it to the listed valid actions.
+      expect(episode.invalidActionCount).toBe(0);
       let steps = 0;
       for await (const step of store.readSteps(episode.id)) {
         steps++;
+        expect(step.accepted).toBe(true);
+        expect(step.observation.validActions).toContain(step.action);
         expect(step.modelCalls.length).toBeGreaterThan(0);
         expect(step.modelCalls[0]!.messages[0]!.role).toBe('system');
       }
       expect(steps).toBe(episode.stepCount);
     }
     const run = await store.getRun(1);
-    expect(run!.config).toMatchObject({ model: `llama-cpp:${modelPath}`, sampling: { maxTokens: 24 } });
+    expect(run!.config).toMatchObject({ model: `llama-cpp:${modelPath}`, sampling: { maxTokens: 96 } });
     await store.close();
   });
 

@@ -8,6 +8,7 @@ import {
   ModelBackendError,
   type ChatMessage,
   type Environment,
+  type GenerateRequest,
   type MemoryHit,
   type MemoryRecord,
   type MemoryStore,
@@ -76,11 +77,13 @@ describe('LlmPolicy', () => {
         const { steps } = await runEpisode(environment, { model, actionMode: mode }, { seed: 3, maxSteps: 30, tools: new ToolRegistry([compass]) });
         expect(steps).toHaveLength(28);
         const system = JSON.stringify(model.calls[0]!.messages[0]);
-        const tools = JSON.stringify(model.calls[0]!.tools);
+        // What the prompt shows of the tools; the decoding-only narrowing changes per step.
+        const shownTools = (call: GenerateRequest): string => JSON.stringify(call.tools?.map(({ decodingParameters: _decoding, ...shown }) => shown));
+        const tools = shownTools(model.calls[0]!);
         expect(model.calls.length).toBe(29); // one retry
         for (const call of model.calls) {
           expect(JSON.stringify(call.messages[0])).toBe(system);
-          expect(JSON.stringify(call.tools)).toBe(tools);
+          expect(shownTools(call)).toBe(tools);
           // The volatile tail (map, valid actions, step counter) is in the current opening only.
           const opening = call.messages.findLastIndex((message) => message.role === 'user' && text(message).startsWith('Observation:'));
           const volatile = call.messages.map((message, index) => (/Steps used: |\nmap:\n/.test(text(message)) ? index : -1)).filter((index) => index >= 0);
@@ -246,6 +249,26 @@ describe('LlmPolicy', () => {
     expect(steps[1]!.toolCalls).toHaveLength(1);
   });
 
+  it('native mode: narrows the act tool to the valid actions for decoding only, unless told not to', async () => {
+    const environment = gridworld();
+    const model = expertModel(environment, 'native');
+    const { steps } = await runEpisode(environment, { model, actionMode: 'native' }, { seed: 2, maxSteps: 3 });
+    expect(steps.length).toBeGreaterThan(0);
+    for (const [index, step] of steps.entries()) {
+      const act = model.calls[index]!.tools!.find((tool) => tool.name === 'act')!;
+      expect(act.parameters).toEqual(model.calls[0]!.tools!.find((tool) => tool.name === 'act')!.parameters);
+      expect(act.decodingParameters).toEqual({
+        type: 'object',
+        properties: { action: { type: 'string', enum: step.observation.validActions } },
+        required: ['action'],
+        additionalProperties: false,
+      });
+    }
+    const free = expertModel(environment, 'native');
+    await runEpisode(environment, { model: free, actionMode: 'native', constrainActions: false }, { seed: 2, maxSteps: 2 });
+    expect(free.calls.every((call) => call.tools!.every((tool) => tool.decodingParameters === undefined))).toBe(true);
+  });
+
   it('shows recalled memories in the volatile tail of the current step only', async () => {
     let recalls = 0;
     const written: MemoryRecord[] = [];
@@ -354,7 +377,9 @@ describe('LlmPolicy', () => {
       // Measure the third call's prompt with room to spare, then leave one token too few for it.
       const roomy = flyModel(100_000, gridworld());
       await runEpisode(gridworld(), { model: roomy, ...options }, { seed: 2, maxSteps: 1, memory: memory() });
-      const tools = roomy.calls[0]!.tools ? Math.ceil(JSON.stringify(roomy.calls[0]!.tools).length / 4) : 0;
+      // The prompt shows the tools without their decoding-only narrowing.
+      const shown = roomy.calls[0]!.tools?.map(({ decodingParameters: _decoding, ...tool }) => tool);
+      const tools = shown ? Math.ceil(JSON.stringify(shown).length / 4) : 0;
       const third = estimate(roomy.calls[2]!.messages) + tools;
       const environment = gridworld();
       const model = flyModel(third - 1 + 10, environment);

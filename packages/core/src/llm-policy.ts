@@ -81,7 +81,20 @@ export interface LlmPolicyOptions {
   readonly showObservationParts?: boolean;
   /** Name of the synthetic tool that takes the action (default `act`). */
   readonly actionToolName?: string;
+  /**
+   * Native mode: when the observation lists its valid actions (at most
+   * {@link MAX_CONSTRAINED_ACTIONS}), the act tool's `action` is decoded as one of them, through
+   * `ToolDefinition.decodingParameters`. Grammar-constrained backends (in-process llama.cpp, servers
+   * in JSON-schema tool mode) then never produce an invalid action, and spend a few tokens on it
+   * instead of free text. The prompt is unchanged (the valid actions are listed in its volatile tail
+   * either way). Default true; false lets the model write any action, e.g. to measure how well it
+   * follows the action language unaided.
+   */
+  readonly constrainActions?: boolean;
 }
+
+/** Above this many valid actions the act tool is not narrowed (the grammar would outgrow its use). */
+export const MAX_CONSTRAINED_ACTIONS = 512;
 
 /** What an {@link LlmPolicy} records in `Decision.info` (and so in `StepRecord.policyInfo`). */
 export interface LlmDecisionInfo {
@@ -267,11 +280,12 @@ class LlmEpisodePolicy implements EpisodePolicy<Observation, string> {
       builder.tokenScale = this.calibration.scale;
       const messages = builder.messages();
       const estimated = builder.estimatePromptTokens() / builder.tokenScale;
+      const tools = this.requestTools ? this.toolsForStep(this.requestTools, validActions) : undefined;
       const request: GenerateRequest = {
         messages,
         // Native mode: every reply is a tool call (the act tool or another), so constrained backends
         // (llama.cpp grammars, vLLM guided decoding) never spend tokens on free text.
-        ...(this.requestTools ? { tools: this.requestTools, toolChoice: 'required' as const } : {}),
+        ...(tools ? { tools, toolChoice: 'required' as const } : {}),
         ...(sampling ? { sampling } : {}),
         signal: input.signal,
       };
@@ -361,6 +375,18 @@ class LlmEpisodePolicy implements EpisodePolicy<Observation, string> {
       else notes.push(correction);
       flush(true);
     }
+  }
+
+  /** The request's tools: the act tool narrowed to the valid actions when they are listed and `constrainActions` holds. */
+  private toolsForStep(tools: readonly ToolDefinition[], validActions: readonly string[] | undefined): readonly ToolDefinition[] {
+    if (this.options.constrainActions === false || !validActions || validActions.length === 0 || validActions.length > MAX_CONSTRAINED_ACTIONS) return tools;
+    const decodingParameters = {
+      type: 'object',
+      properties: { action: { type: 'string', enum: [...validActions] } },
+      required: ['action'],
+      additionalProperties: false,
+    };
+    return tools.map((tool) => (tool.name === this.actionToolName ? { ...tool, decodingParameters } : tool));
   }
 
   /** Learns how far the estimator is from the backend's real prompt size (the largest ratio wins). */

@@ -24,6 +24,14 @@ describe('ResponseFormat', () => {
     expect(format.read('"x', ids())).toEqual({ text: '"x', toolCalls: [], complete: false });
   });
 
+  it('decodes with a tool\'s decodingParameters but shows its parameters in the prompt', () => {
+    const narrowed: ToolDefinition = { ...tools[0]!, decodingParameters: { type: 'object', properties: { to: { enum: ['b'] } }, required: ['to'] } };
+    const format = ResponseFormat.forRequest({ messages, tools: [narrowed], toolChoice: 'required' })!;
+    expect(format.schema).toEqual({ type: 'object', properties: { name: { const: 'move' }, arguments: narrowed.decodingParameters }, required: ['name', 'arguments'], additionalProperties: false });
+    expect(format.instructions).toContain('arguments: {"type":"object","properties":{"to":{"enum":["a","b"]}}}');
+    expect(format.instructions).not.toContain('"enum":["b"]');
+  });
+
   it('offers every tool and a string answer when toolChoice is auto', () => {
     const format = ResponseFormat.forRequest({ messages, tools })!;
     expect(format.schema).toEqual({

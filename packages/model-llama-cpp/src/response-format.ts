@@ -56,7 +56,7 @@ export class ResponseFormat {
     const allowAnswer = choice === 'auto';
     const alternatives: JsonSchema[] = offered.map((tool) => ({
       type: 'object',
-      properties: { name: { const: tool.name }, arguments: tool.parameters },
+      properties: { name: { const: tool.name }, arguments: tool.decodingParameters ?? tool.parameters },
       required: ['name', 'arguments'],
       additionalProperties: false,
     }));

@@ -31,6 +31,13 @@ describe('toolCallResponseSchema', () => {
     });
   });
 
+  it('constrains with decodingParameters while the instructions show parameters', () => {
+    const narrowed: ToolDefinition = { ...move, decodingParameters: { type: 'object', properties: { direction: { enum: ['up'] } } } };
+    expect(toolCallResponseSchema([narrowed], 'required')).toMatchObject({ properties: { arguments: narrowed.decodingParameters } });
+    expect(toolCallInstructions([narrowed], 'required')).toContain(JSON.stringify(move.parameters));
+    expect(toolCallInstructions([narrowed], 'required')).not.toContain('"up"');
+  });
+
   it('writes instructions that list the tools and the reply forms', () => {
     const text = toolCallInstructions([move], 'auto');
     expect(text).toContain('- move: Moves.');

@@ -19,7 +19,7 @@ export function toolCallResponseSchema(
   const callable = callableTools(tools, toolChoice);
   const branches: JsonSchema[] = callable.map((tool) => ({
     type: 'object',
-    properties: { tool: { type: 'string', enum: [tool.name] }, arguments: tool.parameters },
+    properties: { tool: { type: 'string', enum: [tool.name] }, arguments: tool.decodingParameters ?? tool.parameters },
     required: ['tool', 'arguments'],
     additionalProperties: false,
   }));

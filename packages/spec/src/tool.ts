@@ -34,7 +34,16 @@ export interface Tool<Input = any, Output = unknown> {
 export interface ToolDefinition {
   readonly name: string;
   readonly description: string;
+  /** The arguments' JSON Schema, as shown to the model. */
   readonly parameters: JsonSchema;
+  /**
+   * A narrower schema the backend enforces while decoding (llama.cpp grammars, `response_format`
+   * emulation) but does not show the model: the prompt keeps `parameters`, so narrowing per step
+   * (say, to the actions valid now) leaves the prompt prefix, and the backend's KV cache, intact.
+   * Backends that cannot constrain decoding apart from the prompt (native tool calling on a server)
+   * ignore it; validation after the reply stays the safeguard.
+   */
+  readonly decodingParameters?: JsonSchema;
 }
 
 /** A request to call a tool, from a policy or a model. */

@@ -402,8 +402,8 @@ describe('LlmPolicy', () => {
     const environment = gridworld();
     const sampling = { temperature: 0.2, topP: 0.9, maxTokens: 64, seed: 7 };
     const model = expertModel(environment, 'text');
-    const { steps } = await runEpisode(environment, { model, actionMode: 'text', sampling }, { seed: 2 });
-    expect(model.calls.every((call) => call.sampling === sampling)).toBe(true);
+    const { steps } = await runEpisode(environment, { model, actionMode: 'text', sampling, logprobs: 3 }, { seed: 2 });
+    expect(model.calls.every((call) => call.sampling === sampling && call.logprobs === 3)).toBe(true);
     expect(steps[0]!.modelCalls[0]!.sampling).toEqual(sampling);
   });
 

@@ -47,6 +47,11 @@ export interface LlmPolicyOptions {
   readonly instructions?: string;
   /** Sent with every request and recorded with every model call. */
   readonly sampling?: SamplingParameters;
+  /**
+   * Asks for token log probabilities on every call (`GenerateRequest.logprobs`: alternatives per
+   * token); they come back in each recorded call's result, for RL on the model's own samples.
+   */
+  readonly logprobs?: number;
   /** Extra attempts after a reply without a valid action, per step (default 2). */
   readonly maxRetriesPerStep?: number;
   /** Tool calls the model may make per step, the act call aside (default 4). */
@@ -287,6 +292,7 @@ class LlmEpisodePolicy implements EpisodePolicy<Observation, string> {
         // (llama.cpp grammars, vLLM guided decoding) never spend tokens on free text.
         ...(tools ? { tools, toolChoice: 'required' as const } : {}),
         ...(sampling ? { sampling } : {}),
+        ...(this.options.logprobs !== undefined ? { logprobs: this.options.logprobs } : {}),
         signal: input.signal,
       };
       const result = await this.options.model.generate(request);

@@ -84,6 +84,7 @@ export class LangChainModel implements LanguageModel {
     const warnings: string[] = [];
     const sampling = this.samplingCallOptions(request.sampling ?? {});
     warnings.push(...(sampling.warnings ?? []));
+    if (request.logprobs !== undefined) warnings.push('logprobs are not returned through LangChainModel (ignored); ask the chat model for them on the LangChain side.');
     if (request.responseSchema !== undefined) {
       warnings.push('responseSchema is not applied by LangChainModel (ignored); use the chat model\'s withStructuredOutput on the LangChain side.');
     }

@@ -203,6 +203,7 @@ export class LlamaCppModel implements LanguageModel {
     }
     const sampling = toLlamaSamplingOptions(request.sampling, { defaultMaxTokens: this.defaultMaxTokens, availableTokens: contextTokens - 1 - prompt.length });
     warnings.push(...sampling.warnings);
+    if (request.logprobs !== undefined) warnings.push('logprobs are not returned by the in-process llama.cpp backend (ignored).');
     const grammar = format ? await this.grammarFor(format.schema) : undefined;
     if (grammar && grammar.unenforcedKeywords.length > 0) {
       warnings.push(`JSON Schema keywords not enforced by the grammar (outputs parse but may violate them): ${grammar.unenforcedKeywords.join(', ')}`);

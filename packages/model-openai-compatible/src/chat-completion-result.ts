@@ -1,7 +1,7 @@
 // Maps a chat-completions response body onto a spec GenerateResult. Model-side mistakes (bad tool JSON,
 // unknown tools, calls written as text) come back as data plus warnings; only a non-completion body throws.
 import { parseToolCallArguments, parseToolCallsFromText } from '@worldloop/core';
-import { ModelBackendError, type FinishReason, type GenerateResult, type JsonValue, type ModelToolCall, type TokenUsage } from '@worldloop/spec';
+import { ModelBackendError, type FinishReason, type GeneratedTokenLogprob, type GenerateResult, type JsonValue, type ModelToolCall, type TokenLogprob, type TokenUsage } from '@worldloop/spec';
 import { parseToolCallResponse, type ParsedToolCallResponse } from './json-schema-tool-mode.js';
 import type { ToolRequestMode } from './chat-request-body.js';
 
@@ -68,12 +68,14 @@ export function chatCompletionResult(body: JsonValue, context: ChatCompletionCon
   let finishReason = finishReasonOf(choice.finish_reason);
   if (toolCalls.length > 0 && (finishReason === 'stop' || finishReason === 'other')) finishReason = 'tool-calls';
   const usage = usageOf(body);
+  const logprobs = logprobsOf(choice.logprobs);
   return {
     result: {
       text,
       toolCalls,
       finishReason,
       ...(usage ? { usage } : {}),
+      ...(logprobs ? { logprobs } : {}),
       timings: { totalMs: context.totalMs },
       raw: body,
       warnings,
@@ -145,6 +147,26 @@ function usageOf(body: Record<string, unknown>): TokenUsage | undefined {
     completionTokens: typeof usage.completion_tokens === 'number' ? usage.completion_tokens : 0,
     ...(cached !== undefined ? { cachedPromptTokens: cached } : {}),
   };
+}
+
+/** `choices[0].logprobs.content` in the OpenAI shape (vLLM, SGLang, llama.cpp's server): one entry per generated token. */
+function logprobsOf(value: unknown): GeneratedTokenLogprob[] | undefined {
+  const content = isRecord(value) ? value.content : undefined;
+  if (!Array.isArray(content)) return undefined;
+  const tokens: GeneratedTokenLogprob[] = [];
+  for (const entry of content) {
+    const token = tokenLogprobOf(entry);
+    if (!token) continue;
+    const top = isRecord(entry) && Array.isArray(entry.top_logprobs) ? entry.top_logprobs.map(tokenLogprobOf).filter((alternative) => alternative !== undefined) : undefined;
+    tokens.push(top && top.length > 0 ? { ...token, topLogprobs: top } : token);
+  }
+  return tokens;
+}
+
+function tokenLogprobOf(value: unknown): TokenLogprob | undefined {
+  if (!isRecord(value) || typeof value.token !== 'string' || typeof value.logprob !== 'number') return undefined;
+  const bytes = Array.isArray(value.bytes) && value.bytes.every((byte) => typeof byte === 'number') ? (value.bytes as number[]) : undefined;
+  return { token: value.token, logprob: value.logprob, ...(bytes ? { bytes } : {}) };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

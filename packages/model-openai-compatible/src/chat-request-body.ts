@@ -1,6 +1,6 @@
 // Maps a spec GenerateRequest onto the body of POST /chat/completions for one server kind.
 // Settings a server would ignore are not sent and come back as warnings; `stream` is always false.
-import type { ChatMessage, GenerateRequest, JsonSchema, MessageContentPart } from '@worldloop/spec';
+import { ConfigError, type ChatMessage, type GenerateRequest, type JsonSchema, type MessageContentPart } from '@worldloop/spec';
 import { toolCallInstructions, toolCallResponseSchema, toolCallResponseSchemaName } from './json-schema-tool-mode.js';
 import type { ServerProfile } from './server-profile.js';
 
@@ -68,6 +68,17 @@ export function buildChatRequestBody(request: GenerateRequest, options: ChatRequ
   if (sampling.maxTokens !== undefined) body.max_tokens = sampling.maxTokens;
   if (sampling.stop !== undefined && sampling.stop.length > 0) body.stop = [...sampling.stop];
   if (sampling.seed !== undefined) body.seed = sampling.seed;
+  if (request.logprobs !== undefined) {
+    if (!Number.isInteger(request.logprobs) || request.logprobs < 0 || request.logprobs > 20) {
+      throw new ConfigError(`logprobs must be an integer from 0 to 20 (alternatives per token), got ${request.logprobs}.`);
+    }
+    if (profile.reportsLogprobs) {
+      body.logprobs = true;
+      if (request.logprobs > 0) body.top_logprobs = request.logprobs;
+    } else {
+      warnings.push(`${profile.displayName} does not return logprobs on chat completions; logprobs ${request.logprobs} was not sent.`);
+    }
+  }
   return { body, warnings };
 }
 

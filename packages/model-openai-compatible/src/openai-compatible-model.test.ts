@@ -79,6 +79,28 @@ describe('OpenAICompatibleModel: completions', () => {
     });
   });
 
+  it('asks for logprobs and returns them per token with the alternatives (vLLM); warns where the server has none (Ollama)', async () => {
+    server.on(CHAT, loadFixture('vllm-chat-logprobs'), loadFixture('ollama-chat-tool-call'));
+    const result = await model({ server: 'vllm' }).generate({ ...ask, logprobs: 2 });
+    expect(server.requestsTo(CHAT)[0]!.body).toMatchObject({ logprobs: true, top_logprobs: 2 });
+    expect(result.logprobs).toHaveLength(3);
+    expect(result.logprobs![0]).toEqual({
+      token: 'Go',
+      logprob: -0.0312,
+      bytes: [71, 111],
+      topLogprobs: [
+        { token: 'Go', logprob: -0.0312, bytes: [71, 111] },
+        { token: 'Move', logprob: -3.4821, bytes: [77, 111, 118, 101] },
+      ],
+    });
+    expect(result.logprobs!.map((token) => token.token).join('')).toBe(result.text);
+    const ollama = await model({ server: 'ollama' }).generate({ ...ask, logprobs: 0 });
+    expect(server.requestsTo(CHAT)[1]!.body).not.toHaveProperty('logprobs');
+    expect(ollama.warnings).toContainEqual(expect.stringMatching(/does not return logprobs/));
+    expect(ollama).not.toHaveProperty('logprobs');
+    await expect(model({ server: 'vllm' }).generate({ ...ask, logprobs: 21 })).rejects.toBeInstanceOf(ConfigError);
+  });
+
   it('reports cached prompt tokens from usage.prompt_tokens_details (vLLM)', async () => {
     server.on(CHAT, loadFixture('vllm-chat-cached-usage'));
     const result = await model({ server: 'vllm' }).generate(ask);

@@ -43,7 +43,26 @@ export interface GenerateRequest {
   /** Constrain the text output to this JSON Schema. */
   readonly responseSchema?: JsonSchema;
   readonly sampling?: SamplingParameters;
+  /**
+   * Ask for the log probability of every generated token, with this many most likely alternatives
+   * per position (0 for the chosen token only). Honoured where `capabilities.logprobs`; elsewhere
+   * ignored with a warning. Recorded with the call, for RL on the model's own samples.
+   */
+  readonly logprobs?: number;
   readonly signal?: AbortSignal;
+}
+
+/** A token and its log probability (natural log; `-Infinity` is reported as a large negative number by some servers). */
+export interface TokenLogprob {
+  readonly token: string;
+  readonly logprob: number;
+  /** The token's UTF-8 bytes, where the backend reports them (tokens that split a character). */
+  readonly bytes?: readonly number[];
+}
+
+/** One generated position: the chosen token and, when asked, the most likely alternatives. */
+export interface GeneratedTokenLogprob extends TokenLogprob {
+  readonly topLogprobs?: readonly TokenLogprob[];
 }
 
 /** Why generation stopped. */
@@ -63,6 +82,8 @@ export interface GenerateResult {
   readonly toolCalls: readonly ModelToolCall[];
   readonly finishReason: FinishReason;
   readonly usage?: TokenUsage;
+  /** Per generated token, when the request asked for `logprobs` and the backend returned them. */
+  readonly logprobs?: readonly GeneratedTokenLogprob[];
   /** Wall-clock timings in milliseconds. */
   readonly timings?: { readonly totalMs: number; readonly firstTokenMs?: number };
   /** The backend's response body, for recording. */

@@ -14,9 +14,7 @@ import {
 } from '@worldloop/spec';
 import {
   GeneralChatWrapper,
-  getLlama,
   LlamaChat,
-  LlamaLogLevel,
   type ChatHistoryItem,
   type ChatWrapper,
   type GbnfJsonSchema,
@@ -28,7 +26,7 @@ import {
   type Token,
 } from 'node-llama-cpp';
 import { toChatHistory } from './chat-history.js';
-import { checkGgufFile } from './gguf-file-check.js';
+import { loadGgufModel } from './gguf-model-loader.js';
 import { toGrammarJsonSchema } from './grammar-json-schema.js';
 import { ResponseFormat } from './response-format.js';
 import { toLlamaSamplingOptions } from './sampling-options.js';
@@ -139,29 +137,8 @@ export class LlamaCppModel implements LanguageModel {
     const defaultMaxTokens = positiveInteger(options.defaultMaxTokens ?? 512, 'defaultMaxTokens');
     if (options.contextTokens !== undefined) positiveInteger(options.contextTokens, 'contextTokens');
     if (options.batchTokens !== undefined) positiveInteger(options.batchTokens, 'batchTokens');
-    if (options.threads !== undefined) positiveInteger(options.threads, 'threads');
-    const summary = await checkGgufFile(options.modelPath);
-
-    let llama: Llama;
+    const { llama, model, summary, threads } = await loadGgufModel('LlamaCppModel', options);
     try {
-      llama = await getLlama({
-        gpu: options.gpu ?? 'auto',
-        build: options.buildFromSource ? 'auto' : 'never',
-        logLevel: LOG_LEVELS[options.logLevel ?? 'warn'],
-      });
-    } catch (error) {
-      throw new ModelBackendError(
-        `Cannot load llama.cpp's binaries for gpu ${JSON.stringify(options.gpu ?? 'auto')}: ${(error as Error).message}. ` +
-          'Install the prebuilt for this platform (@node-llama-cpp/<platform>), pass gpu: false, or allow buildFromSource.',
-        { cause: error },
-      );
-    }
-    let model: LlamaModel | undefined;
-    try {
-      model = await llama.loadModel({ modelPath: options.modelPath });
-      // On the CPU, node-llama-cpp's default (at least 4 threads) oversubscribes small machines: on
-      // 2 vCPUs it ran ~2 tokens/s against ~1,000 with 1 thread. Leave one core to everything else.
-      const threads = options.threads ?? (llama.gpu === false ? Math.max(1, llama.cpuMathCores - 1) : undefined);
       const contextTokens = options.contextTokens ?? Math.min(summary.trainContextTokens ?? model.trainContextSize, 4096);
       const context = await model.createContext({
         sequences,
@@ -180,7 +157,7 @@ export class LlamaCppModel implements LanguageModel {
       }
       return new LlamaCppModel(llama, model, context, slots, slots[0]!.chat.chatWrapper, defaultMaxTokens, options.modelId ?? basename(options.modelPath));
     } catch (error) {
-      await model?.dispose().catch(() => undefined);
+      await model.dispose().catch(() => undefined);
       await llama.dispose().catch(() => undefined);
       throw new ModelBackendError(`llama.cpp could not load ${options.modelPath}: ${(error as Error).message}`, { cause: error });
     }
@@ -295,8 +272,6 @@ export class LlamaCppModel implements LanguageModel {
     });
   }
 }
-
-const LOG_LEVELS = { error: LlamaLogLevel.error, warn: LlamaLogLevel.warn, info: LlamaLogLevel.info, debug: LlamaLogLevel.debug } as const;
 
 function positiveInteger(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1) throw new ConfigError(`LlamaCppModel option ${name} must be a positive integer, got ${value}`);

@@ -1,5 +1,7 @@
-// Public surface of @worldloop/model-openai-compatible: one LanguageModel for OpenAI-compatible servers.
+// Public surface of @worldloop/model-openai-compatible: one LanguageModel and one Embedder for OpenAI-compatible servers.
 export * from './openai-compatible-model.js';
+export * from './openai-compatible-embedder.js';
+export type { BackendConnectionOptions } from './backend-connection-options.js';
 export * from './server-profile.js';
 export * from './server-probe.js';
 export * from './concurrency-limiter.js';

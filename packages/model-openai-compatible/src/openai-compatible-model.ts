@@ -9,7 +9,8 @@ import {
   type LanguageModel,
   type ModelCapabilities,
 } from '@worldloop/spec';
-import { BackendHttpClient } from './backend-http-client.js';
+import { checkedBaseUrl, createBackendHttpClient, type BackendConnectionOptions } from './backend-connection-options.js';
+import type { BackendHttpClient } from './backend-http-client.js';
 import { chatCompletionResult } from './chat-completion-result.js';
 import { buildChatRequestBody, type ToolRequestMode } from './chat-request-body.js';
 import { defaultModelId, detectServerKind, ollamaModelDetails, probedModels, type ServerProbe } from './server-probe.js';
@@ -25,38 +26,19 @@ import { serverKinds, serverProfile, type ServerKind, type ServerProfile } from 
  */
 export type ToolCallMode = 'native' | 'json-schema' | 'auto';
 
-/** Options of an {@link OpenAICompatibleModel}. */
-export interface OpenAICompatibleModelOptions {
-  /** The OpenAI-compatible root, e.g. `http://127.0.0.1:8000/v1` (vLLM), `:8080/v1` (llama-server), `:11434/v1` (Ollama), `:1234/v1` (LM Studio). */
-  readonly baseUrl: string;
+/**
+ * Options of an {@link OpenAICompatibleModel}: the connection (defaults: timeout 120,000 ms, 4 retries,
+ * backoff from 500 ms up to 30,000 ms, 64 requests in flight) and the server's quirks.
+ */
+export interface OpenAICompatibleModelOptions extends BackendConnectionOptions {
   /** Model id; when absent, the first chat model GET /models lists. */
   readonly model?: string;
-  /** Sent as a bearer token (vLLM `--api-key`, llama-server `--api-key`). */
-  readonly apiKey?: string;
   /** The server, for its quirks; `generic` (default) is replaced by what `probe()` detects. */
   readonly server?: ServerKind;
-  /** Limit of one HTTP attempt in milliseconds, body included (default 120,000). */
-  readonly timeoutMs?: number;
-  /** Retries of 429, 408, 5xx and dropped connections (default 4). */
-  readonly maxRetries?: number;
-  /** First backoff delay before jitter, doubled per retry (default 500 ms). */
-  readonly retryBaseDelayMs?: number;
-  /** Longest wait between retries, Retry-After included (default 30,000 ms). */
-  readonly retryMaxDelayMs?: number;
-  /** Requests in flight at once from this instance (default 64); the rest queue. */
-  readonly maxConcurrency?: number;
   /** Overrides of what the server supports; they win over defaults and probing. */
   readonly capabilities?: Partial<ModelCapabilities>;
-  /** The fetch to use (default: global fetch). */
-  readonly fetch?: typeof fetch;
   /** How tool calls are requested (default `auto`). */
   readonly toolCallMode?: ToolCallMode;
-  /** Extra headers on every request. */
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Jitter source for backoff (default Math.random). */
-  readonly random?: () => number;
-  /** Waits between retries (default: a timer); must reject when the signal aborts. For tests and custom schedulers. */
-  readonly sleep?: (durationMs: number, signal?: AbortSignal) => Promise<void>;
 }
 
 const ARGUMENT_FAILURES_BEFORE_SWITCH = 3;
@@ -79,21 +61,6 @@ export class OpenAICompatibleModel implements LanguageModel {
   private idCounter = 0;
 
   constructor(options: OpenAICompatibleModelOptions) {
-    const baseUrl = validatedBaseUrl(options.baseUrl);
-    for (const [name, value, minimum] of [
-      ['timeoutMs', options.timeoutMs, 1],
-      ['maxRetries', options.maxRetries, 0],
-      ['retryBaseDelayMs', options.retryBaseDelayMs, 0],
-      ['retryMaxDelayMs', options.retryMaxDelayMs, 0],
-      ['maxConcurrency', options.maxConcurrency, 1],
-    ] as const) {
-      if (value !== undefined && (!Number.isFinite(value) || value < minimum)) {
-        throw new ConfigError(`OpenAICompatibleModel option ${name} must be a number >= ${minimum}, got ${JSON.stringify(value)}.`);
-      }
-    }
-    if (options.maxConcurrency !== undefined && !Number.isInteger(options.maxConcurrency)) {
-      throw new ConfigError(`OpenAICompatibleModel option maxConcurrency must be an integer, got ${options.maxConcurrency}.`);
-    }
     if (options.server !== undefined && !serverKinds.includes(options.server)) {
       throw new ConfigError(`Unknown server ${JSON.stringify(options.server)}; expected one of ${serverKinds.join(', ')}.`);
     }
@@ -103,21 +70,12 @@ export class OpenAICompatibleModel implements LanguageModel {
     this.options = options;
     this.serverKind = options.server ?? 'generic';
     this.resolvedModelId = options.model;
-    const fetchFunction = options.fetch ?? globalThis.fetch;
-    this.client = new BackendHttpClient({
-      baseUrl,
-      ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
-      ...(options.headers !== undefined ? { headers: options.headers } : {}),
-      timeoutMs: options.timeoutMs ?? 120_000,
-      maxRetries: options.maxRetries ?? 4,
-      retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
-      retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000,
-      maxConcurrency: options.maxConcurrency ?? 64,
-      fetch: (input, init) => fetchFunction(input, init),
-      random: options.random ?? Math.random,
-      sleep: options.sleep ?? sleep,
-      server: () => this.profile,
-    });
+    this.client = createBackendHttpClient(
+      'OpenAICompatibleModel',
+      options,
+      { timeoutMs: 120_000, maxRetries: 4, retryBaseDelayMs: 500, retryMaxDelayMs: 30_000, maxConcurrency: 64 },
+      () => this.profile,
+    );
   }
 
   /** Creates a model and probes its server first, so `modelId`, `server` and `capabilities` are known. */
@@ -295,7 +253,7 @@ export class OpenAICompatibleModel implements LanguageModel {
     warnings: string[],
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    const root = validatedBaseUrl(this.options.baseUrl).replace(/\/v1$/, '');
+    const root = checkedBaseUrl(this.options.baseUrl).replace(/\/v1$/, '');
     let details;
     try {
       const response = await this.client.request('POST', `${root}/api/show`, { model: this.resolvedModelId }, signal);
@@ -329,35 +287,4 @@ function isToolRejection(error: unknown): boolean {
   if (!(error instanceof ModelBackendError) || error.details.status !== 400) return false;
   const message = String(error.details.serverMessage ?? '');
   return /tool choice requires|enable-auto-tool-choice|tool-call-parser|requires --jinja|does not support tools|tools? (?:is|are) not supported/i.test(message);
-}
-
-function validatedBaseUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(`baseUrl ${JSON.stringify(value)} is not a URL; expected e.g. http://127.0.0.1:8000/v1.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`baseUrl ${JSON.stringify(value)} must be http or https.`);
-  }
-  return value.replace(/\/+$/, '');
-}
-
-function sleep(durationMs: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, durationMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,8 +1,10 @@
 // JSON over HTTP to one model server: per-attempt timeout, retries with backoff on 408/429/5xx and dropped
 // connections (Retry-After honoured), a concurrency cap; other 4xx, timeouts and refused connections are not retried.
+// Streamed (server-sent event) responses are retried only until their first event has been delivered.
 import { AbortedError, ModelBackendError, type JsonValue } from '@worldloop/spec';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { retryDelayMs } from './retry-delay.js';
+import { readServerSentEvents } from './server-sent-events.js';
 import type { ServerProfile } from './server-profile.js';
 
 /** Settings of a {@link BackendHttpClient}. */
@@ -29,6 +31,9 @@ export interface BackendHttpClientOptions {
   /** The server as currently known, for error messages. */
   readonly server: () => ServerProfile;
 }
+
+/** Receives the `data` of each server-sent event of a streamed response, `[DONE]` excluded. */
+export type ServerSentEventHandler = (data: string) => void;
 
 /** A successful response with its parsed JSON body. */
 export interface BackendResponse {
@@ -61,6 +66,19 @@ export class BackendHttpClient {
    * `AbortedError` at once, whether waiting for a slot, in flight, or between retries.
    */
   async request(method: 'GET' | 'POST', path: string, payload?: unknown, signal?: AbortSignal): Promise<BackendResponse> {
+    return this.send(method, path, payload, signal, undefined);
+  }
+
+  /**
+   * Sends one request whose successful response is a stream of server-sent events, handing each
+   * event's data to `onEvent` as it arrives (`body` of the result is null). Failures before the first
+   * event are retried like `request`; after it, a failure throws at once (the events are not replayed).
+   */
+  async requestEvents(method: 'GET' | 'POST', path: string, payload: unknown, onEvent: ServerSentEventHandler, signal?: AbortSignal): Promise<BackendResponse> {
+    return this.send(method, path, payload, signal, onEvent);
+  }
+
+  private async send(method: 'GET' | 'POST', path: string, payload: unknown, signal: AbortSignal | undefined, onEvent: ServerSentEventHandler | undefined): Promise<BackendResponse> {
     const url = /^https?:\/\//.test(path) ? path : `${this.options.baseUrl}${path}`;
     const body = payload === undefined ? undefined : JSON.stringify(payload);
     for (let attempt = 0; ; attempt += 1) {
@@ -73,7 +91,7 @@ export class BackendHttpClient {
       }
       let outcome: AttemptOutcome;
       try {
-        outcome = await this.attempt(method, url, body, signal);
+        outcome = await this.attempt(method, url, body, signal, onEvent);
       } finally {
         release();
       }
@@ -97,21 +115,48 @@ export class BackendHttpClient {
     }
   }
 
-  private async attempt(method: string, url: string, body: string | undefined, signal: AbortSignal | undefined): Promise<AttemptOutcome> {
+  private async attempt(method: string, url: string, body: string | undefined, signal: AbortSignal | undefined, onEvent: ServerSentEventHandler | undefined): Promise<AttemptOutcome> {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
-    const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
+    const headers: Record<string, string> = { accept: onEvent ? 'text/event-stream' : 'application/json', ...this.options.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
+    let delivered = 0;
+    // What the event handler threw (a server error inside the stream, a caller's bug) propagates as is.
+    let handlerError: { readonly error: unknown } | undefined;
     try {
       let response: Response;
       let text: string;
       try {
         response = await this.options.fetch(url, { method, headers, ...(body === undefined ? {} : { body }), signal: combined });
+        if (onEvent && response.ok && response.body && /text\/event-stream/i.test(response.headers.get('content-type') ?? '')) {
+          await readServerSentEvents(response.body, (data) => {
+            delivered += 1;
+            try {
+              onEvent(data);
+            } catch (error) {
+              handlerError = { error };
+              throw error;
+            }
+          });
+          return { ok: true, response: { status: response.status, headers: response.headers, body: null } };
+        }
         text = await response.text();
       } catch (error) {
+        if (handlerError) throw handlerError.error;
         if (signal?.aborted) throw abortedError(url, signal.reason);
+        if (delivered > 0) {
+          const reason = timeout.signal.aborted ? `did not finish within ${this.options.timeoutMs} ms` : `broke off (${errorCode(error) ?? describe(error)})`;
+          return {
+            ok: false,
+            retry: false,
+            error: new ModelBackendError(`The streamed response of ${this.options.server().displayName} at ${url} ${reason} after ${delivered} events; not retried, as its output was already delivered.`, {
+              cause: error,
+              details: { url, events: delivered },
+            }),
+          };
+        }
         if (timeout.signal.aborted) {
           return {
             ok: false,

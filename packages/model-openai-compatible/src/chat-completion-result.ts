@@ -17,6 +17,8 @@ export interface ChatCompletionContext {
   readonly nextId: () => string;
   /** Wall-clock duration of the whole call. */
   readonly totalMs: number;
+  /** Time to the first generated token, known when the response was streamed. */
+  readonly firstTokenMs?: number;
 }
 
 /** A result plus whether any tool call kept unparseable arguments (the signal to retry in json-schema mode). */
@@ -76,7 +78,7 @@ export function chatCompletionResult(body: JsonValue, context: ChatCompletionCon
       finishReason,
       ...(usage ? { usage } : {}),
       ...(logprobs ? { logprobs } : {}),
-      timings: { totalMs: context.totalMs },
+      timings: { totalMs: context.totalMs, ...(context.firstTokenMs !== undefined ? { firstTokenMs: context.firstTokenMs } : {}) },
       raw: body,
       warnings,
     },

@@ -1,5 +1,5 @@
 // Maps a spec GenerateRequest onto the body of POST /chat/completions for one server kind.
-// Settings a server would ignore are not sent and come back as warnings; `stream` is always false.
+// Settings a server would ignore are not sent and come back as warnings; `stream` is false here (the model turns it on).
 import { ConfigError, type ChatMessage, type GenerateRequest, type JsonSchema, type MessageContentPart } from '@worldloop/spec';
 import { toolCallInstructions, toolCallResponseSchema, toolCallResponseSchemaName } from './json-schema-tool-mode.js';
 import type { ServerProfile } from './server-profile.js';

@@ -3,7 +3,7 @@
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AbortedError, ConfigError, ModelBackendError, type GenerateRequest, type ToolDefinition } from '@worldloop/spec';
-import { loadFixture, ReplayServer } from './fixtures/replay-server.js';
+import { loadFixture, loadStreamFixture, ReplayServer } from './fixtures/replay-server.js';
 import { OpenAICompatibleModel, type OpenAICompatibleModelOptions } from './openai-compatible-model.js';
 
 const CHAT = 'POST /v1/chat/completions';
@@ -292,6 +292,89 @@ describe('OpenAICompatibleModel: tool calls', () => {
     const result = await model({ server: 'vllm', toolCallMode: 'native' }).generate(askWithTools);
     expect(result.toolCalls[0]!.arguments).toBe('{direction: north}');
     expect(server.requestsTo(CHAT)).toHaveLength(1);
+  });
+});
+
+describe('OpenAICompatibleModel: streaming', () => {
+  it('folds a streamed tool call back into the same result, with the time to the first token (vLLM)', async () => {
+    server.on(CHAT, loadStreamFixture('vllm-chat-stream-tool-call'));
+    const result = await model({ server: 'vllm', stream: true }).generate(askWithTools);
+    expect(result).toMatchObject({
+      text: '',
+      toolCalls: [{ id: 'chatcmpl-tool-4f2a9c7e1b3d4a6e8c0f2b4d6a8c0e2f', name: 'move', arguments: { direction: 'north' } }],
+      finishReason: 'tool-calls',
+      usage: { promptTokens: 212, completionTokens: 21, cachedPromptTokens: 192 },
+      warnings: [],
+    });
+    expect(result.timings!.firstTokenMs).toBeGreaterThanOrEqual(0);
+    const [sent] = server.requestsTo(CHAT);
+    expect(sent!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(sent!.headers.accept).toBe('text/event-stream');
+  });
+
+  it('hands text deltas to onTextDelta as they arrive and reads usage and timings from the last chunk (llama.cpp)', async () => {
+    server.on(CHAT, loadStreamFixture('llama-cpp-chat-stream-text'));
+    const deltas: string[] = [];
+    const result = await model({ server: 'llama-cpp' }).generate({ ...ask, onTextDelta: (text) => deltas.push(text) });
+    expect(deltas).toEqual(['The red', ' key is', ' north.']);
+    expect(result).toMatchObject({ text: 'The red key is north.', finishReason: 'stop', usage: { promptTokens: 48, completionTokens: 6, cachedPromptTokens: 40 } });
+    expect(server.requestsTo(CHAT)[0]!.body.stream).toBe(true);
+  });
+
+  it('reads a tool call that arrives whole in one delta (Ollama)', async () => {
+    server.on(CHAT, loadStreamFixture('ollama-chat-stream-tool-call'));
+    const result = await model({ server: 'ollama', stream: true }).generate(askWithTools);
+    expect(result).toMatchObject({ toolCalls: [{ id: 'call_7vq2m1xk', name: 'pickup', arguments: { object: 'red key' } }], finishReason: 'tool-calls', usage: { promptTokens: 180 } });
+  });
+
+  it('retries a failure before the first event, then streams', async () => {
+    server.on(CHAT, loadFixture('llama-cpp-error-loading'), loadStreamFixture('llama-cpp-chat-stream-text'));
+    const result = await model({ server: 'llama-cpp', stream: true }).generate(ask);
+    expect(result.text).toBe('The red key is north.');
+    expect(server.requestsTo(CHAT)).toHaveLength(2);
+    expect(sleeps).toHaveLength(1);
+  });
+
+  it('does not retry a stream that breaks off after its first events, and says so', async () => {
+    server.on(CHAT, { stream: loadStreamFixture('llama-cpp-chat-stream-text'), breakAfter: 2 });
+    const deltas: string[] = [];
+    const error = await model({ server: 'llama-cpp' })
+      .generate({ ...ask, onTextDelta: (text) => deltas.push(text) })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ModelBackendError);
+    expect((error as Error).message).toMatch(/streamed response .* broke off .* after 2 events; not retried/);
+    expect(deltas).toEqual(['The red']);
+    expect(server.requestsTo(CHAT)).toHaveLength(1);
+  });
+
+  it('turns an error event in the middle of a stream into ModelBackendError with the server message (vLLM)', async () => {
+    const stream = loadStreamFixture('vllm-chat-stream-tool-call');
+    server.on(CHAT, {
+      ...stream,
+      // vLLM's serving_chat.py yields create_streaming_error_response(): an ErrorResponse as one event.
+      events: [stream.events[0], { error: { message: 'The decoder prompt is longer than the maximum model length', type: 'BadRequestError', param: null, code: 400 } }, '[DONE]'],
+    });
+    const error = await model({ server: 'vllm', stream: true }).generate(ask).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ModelBackendError);
+    expect((error as Error).message).toMatch(/in the middle of a streamed completion: The decoder prompt is longer/);
+    expect(server.requestsTo(CHAT)).toHaveLength(1);
+  });
+
+  it('reads a server that ignores stream and answers with one JSON body', async () => {
+    server.on(CHAT, loadFixture('vllm-chat-text'));
+    const deltas: string[] = [];
+    const result = await model({ server: 'vllm' }).generate({ ...ask, onTextDelta: (text) => deltas.push(text) });
+    expect(result.text).toBe('The red key is two cells north of you.');
+    expect(deltas).toEqual([]);
+  });
+
+  it('lets an error thrown by onTextDelta end the call as it is', async () => {
+    server.on(CHAT, loadStreamFixture('llama-cpp-chat-stream-text'));
+    const failure = new RangeError('display closed');
+    const error = await model({ server: 'llama-cpp' })
+      .generate({ ...ask, onTextDelta: () => { throw failure; } })
+      .catch((caught: unknown) => caught);
+    expect(error).toBe(failure);
   });
 });
 

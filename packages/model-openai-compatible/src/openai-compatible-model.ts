@@ -1,5 +1,5 @@
 // A LanguageModel over any OpenAI-compatible chat server (vLLM, SGLang, llama-server, Ollama, LM Studio);
-// non-streaming. Tool calls: native, recovered from text, or json-schema mode when native fails (toolCallMode).
+// streaming optional. Tool calls: native, recovered from text, or json-schema mode when native fails (toolCallMode).
 import {
   AbortedError,
   ConfigError,
@@ -12,6 +12,7 @@ import {
 import { checkedBaseUrl, createBackendHttpClient, type BackendConnectionOptions } from './backend-connection-options.js';
 import type { BackendHttpClient } from './backend-http-client.js';
 import { chatCompletionResult } from './chat-completion-result.js';
+import { ChatCompletionStream } from './chat-completion-stream.js';
 import { buildChatRequestBody, type ToolRequestMode } from './chat-request-body.js';
 import { defaultModelId, detectServerKind, ollamaModelDetails, probedModels, type ServerProbe } from './server-probe.js';
 import { serverKinds, serverProfile, type ServerKind, type ServerProfile } from './server-profile.js';
@@ -39,6 +40,12 @@ export interface OpenAICompatibleModelOptions extends BackendConnectionOptions {
   readonly capabilities?: Partial<ModelCapabilities>;
   /** How tool calls are requested (default `auto`). */
   readonly toolCallMode?: ToolCallMode;
+  /**
+   * Stream every completion (server-sent events, `stream_options.include_usage`) and report the time
+   * to the first token; default false. Requests with `onTextDelta` stream either way. A streamed reply
+   * is retried only until its first event; `raw` is then the completion rebuilt from the chunks.
+   */
+  readonly stream?: boolean;
 }
 
 const ARGUMENT_FAILURES_BEFORE_SWITCH = 3;
@@ -199,13 +206,26 @@ export class OpenAICompatibleModel implements LanguageModel {
   private async send(request: GenerateRequest, modelId: string, mode: ToolRequestMode, started: number) {
     const tools = request.tools ?? [];
     const built = buildChatRequestBody(request, { model: modelId, profile: this.profile, toolMode: mode });
-    const response = await this.client.request('POST', '/chat/completions', built.body, request.signal);
-    const mapped = chatCompletionResult(response.body, {
+    let response;
+    let stream: ChatCompletionStream | undefined;
+    if (this.options.stream === true || request.onTextDelta !== undefined) {
+      // In json-schema tool mode the content is the tool-call JSON, not text for the caller.
+      stream = new ChatCompletionStream(started, mode === 'native' ? request.onTextDelta : undefined);
+      const body = { ...built.body, stream: true, stream_options: { include_usage: true } };
+      response = await this.client.requestEvents('POST', '/chat/completions', body, (data) => stream!.add(data), request.signal);
+    } else {
+      response = await this.client.request('POST', '/chat/completions', built.body, request.signal);
+    }
+    // A server that ignores `stream` answers with one JSON body; read it as such.
+    const body = response.body ?? stream!.completion();
+    const firstTokenMs = response.body === null ? stream?.firstTokenMs : undefined;
+    const mapped = chatCompletionResult(body, {
       toolNames: tools.map((tool) => tool.name),
       toolMode: mode,
       toolsCallable: tools.length > 0 && request.toolChoice !== 'none',
       nextId: () => this.nextToolCallId(),
       totalMs: Math.round(performance.now() - started),
+      ...(firstTokenMs !== undefined ? { firstTokenMs } : {}),
     });
     const retried = response.attempts > 1 ? [`Succeeded after ${response.attempts} attempts.`] : [];
     return { ...mapped, result: { ...mapped.result, warnings: [...built.warnings, ...retried, ...mapped.result.warnings] } };

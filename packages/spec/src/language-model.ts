@@ -49,6 +49,12 @@ export interface GenerateRequest {
    * ignored with a warning. Recorded with the call, for RL on the model's own samples.
    */
   readonly logprobs?: number;
+  /**
+   * Receives the reply's text piece by piece as it is generated, where the backend streams (the
+   * OpenAI-compatible client streams whenever this is set); the result still carries the whole text.
+   * Tool calls are not passed here. What it throws ends the call with that error.
+   */
+  readonly onTextDelta?: (text: string) => void;
   readonly signal?: AbortSignal;
 }
 

@@ -17,4 +17,15 @@ describe('EnvironmentRegistry', () => {
     expect(() => registry.register(lineWorldEnvironment)).toThrow(/registered twice/);
     expect(() => registry.register({ ...lineWorldEnvironment, id: 'noversion' })).toThrow(/family\/Name-v0/);
   });
+
+  it('resolves prefixed ids through a resolver and names the form in unknown-id errors', () => {
+    const registry = new EnvironmentRegistry([lineWorldEnvironment]).addResolver({
+      prefix: 'remote:',
+      example: 'remote:<url>',
+      resolve: (id) => ({ ...lineWorldEnvironment, id }),
+    });
+    expect(registry.get('remote:http://host#x').id).toBe('remote:http://host#x');
+    expect(registry.get('testkit/LineWorld-v0')).toBe(lineWorldEnvironment);
+    expect(() => registry.get('nothing')).toThrow(/remote:<url>/);
+  });
 });

@@ -129,5 +129,39 @@ describe('Runner', () => {
     const runner = new Runner(new Agent({ policy: new ExpertPolicy() }));
     await expect(runner.run({ createEnvironment: () => new LineWorldEnvironment(), episodes: 0 })).rejects.toBeInstanceOf(ConfigError);
     await expect(runner.run({ createEnvironment: () => new LineWorldEnvironment(), episodes: 2, concurrency: 1.5 })).rejects.toThrow(/concurrency/);
+    for (const [episodeIndices, message] of [[[], /empty/], [[0, 3], /outside 0 to 2/], [[1, 1], /1 twice/]] as const) {
+      await expect(runner.run({ createEnvironment: () => new LineWorldEnvironment(), episodes: 3, episodeIndices })).rejects.toThrow(message);
+    }
+    await expect(runner.run({ createEnvironment: () => new LineWorldEnvironment(), episodes: 3, runId: 1 })).rejects.toThrow(/no trajectory store/);
+  });
+
+  it('runs only the given episode indices, each with its own seed, into an existing run when given one (a resume)', async () => {
+    const started: { runId: number; episodeIndex: number; seed: number }[] = [];
+    const calls: string[] = [];
+    const store = {
+      createRun: async () => {
+        throw new Error('a resume must not create a run');
+      },
+      endRun: async (runId: number, status: string) => void calls.push(`endRun:${runId}:${status}`),
+      startEpisode: async (episode: { runId: number; episodeIndex: number; seed: number }) => {
+        started.push({ runId: episode.runId, episodeIndex: episode.episodeIndex, seed: episode.seed });
+        return { ...episode, id: started.length, status: 'running', startedAt: 0 } as EpisodeRecord;
+      },
+      appendStep: async () => {},
+      endEpisode: async () => {},
+    } as unknown as TrajectoryStore;
+    const summary = await new Runner(new Agent({ policy: new ExpertPolicy(), store })).run({
+      createEnvironment: () => new LineWorldEnvironment(),
+      episodes: 10,
+      episodeIndices: [7, 2, 9],
+      runId: 4,
+      concurrency: 2,
+      baseSeed: 11,
+    });
+    expect(started.map(({ episodeIndex }) => episodeIndex).sort()).toEqual([2, 7, 9]);
+    for (const episode of started) expect(episode).toEqual({ runId: 4, episodeIndex: episode.episodeIndex, seed: deriveSeed(11, episode.episodeIndex) });
+    expect(summary).toMatchObject({ runId: 4, status: 'finished' });
+    expect(summary.episodes.map((result) => result.episodeIndex)).toEqual([2, 7, 9]);
+    expect(calls).toEqual(['endRun:4:finished']);
   });
 });

@@ -10,8 +10,18 @@ import { deriveSeed } from './seeded-random.js';
 export interface RunOptions<Obs extends Observation = Observation, Act = string> {
   /** Makes a fresh environment; called once per concurrent slot, instances are reused across episodes. */
   readonly createEnvironment: () => Environment<Obs, Act>;
-  /** Number of episodes (at least 1). */
+  /** Number of episodes (at least 1); with `runId`, the run's episodes requested. */
   readonly episodes: number;
+  /**
+   * Which episode indices to run, each in [0, episodes) and distinct (default: all, in order).
+   * A resume runs the indices no attempt completed; each keeps its seed `deriveSeed(baseSeed, index)`.
+   */
+  readonly episodeIndices?: readonly number[];
+  /**
+   * An existing run to record into instead of creating one (a resume): the caller has claimed it
+   * (status `running`); the runner ends it as usual. Needs a store on the agent.
+   */
+  readonly runId?: number;
   /** Episodes in flight at once (default 1). */
   readonly concurrency?: number;
   /** Seed of the run; episode i gets `deriveSeed(baseSeed, i)` (default 0). */
@@ -25,6 +35,8 @@ export interface RunOptions<Obs extends Observation = Observation, Act = string>
   /** Version string recorded with the run. */
   readonly worldloopVersion?: string;
   readonly gitCommit?: string;
+  /** The process writing a new run, recorded with it (`NewRun.writer`) so a resume can tell whether it still runs. */
+  readonly writer?: string;
   /** How often `run-progress` is emitted at most, in milliseconds (default 250; every episode end when 0). */
   readonly progressIntervalMs?: number;
 }
@@ -58,14 +70,20 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
     const concurrency = options.concurrency ?? 1;
     if (!Number.isInteger(episodes) || episodes < 1) throw new ConfigError(`episodes must be a positive integer, got ${episodes}.`);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError(`concurrency must be a positive integer, got ${concurrency}.`);
+    const indices = options.episodeIndices ?? Array.from({ length: episodes }, (_, index) => index);
+    if (options.episodeIndices !== undefined) checkEpisodeIndices(options.episodeIndices, episodes);
     const baseSeed = options.baseSeed ?? 0;
     const events = this.agent.events;
     const store = this.agent.store;
-    const slots = Math.min(concurrency, episodes);
+    if (options.runId !== undefined && store === undefined) throw new ConfigError(`runId ${options.runId} was given but the agent has no trajectory store to record into; give the Agent a store.`);
+    const toRun = indices.length;
+    const slots = Math.min(concurrency, toRun);
     const environments = Array.from({ length: slots }, () => options.createEnvironment());
     const environmentId = environments[0]!.id;
 
-    const run = store
+    const run = options.runId !== undefined
+      ? { id: options.runId }
+      : store
       ? await store.createRun({
           environmentId,
           policy: this.agent.policy.name,
@@ -76,10 +94,11 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
           config: options.config ?? null,
           worldloopVersion: options.worldloopVersion ?? 'unknown',
           ...(options.gitCommit !== undefined ? { gitCommit: options.gitCommit } : {}),
+          ...(options.writer !== undefined ? { writer: options.writer } : {}),
         })
       : undefined;
     const runId = run?.id;
-    events.emit('run-start', { ...(runId !== undefined ? { runId } : {}), episodesRequested: episodes });
+    events.emit('run-start', { ...(runId !== undefined ? { runId } : {}), episodesRequested: toRun });
 
     const startedAt = performance.now();
     const results: EpisodeResult[] = new Array(episodes);
@@ -91,7 +110,7 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
     let lastProgressAt = -Infinity;
     const progressIntervalMs = options.progressIntervalMs ?? 250;
     const progress = (): RunProgress => ({
-      episodesRequested: episodes,
+      episodesRequested: toRun,
       episodesFinished: finished,
       episodesInFlight: inFlight,
       successes,
@@ -108,10 +127,10 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
     if (options.signal?.aborted) stop.abort(options.signal.reason);
     options.signal?.addEventListener('abort', onOuterAbort, { once: true });
     const worker = async (environment: Environment<Obs, Act>): Promise<void> => {
-      while (next < episodes && !stop.signal.aborted) {
+      while (next < toRun && !stop.signal.aborted) {
         await new Promise((resolve) => setImmediate(resolve)); // let signals and I/O in between episodes
-        if (next >= episodes || stop.signal.aborted) break;
-        const episodeIndex = next++;
+        if (next >= toRun || stop.signal.aborted) break;
+        const episodeIndex = indices[next++]!;
         inFlight++;
         const result = await this.agent.runEpisode(environment, {
           seed: deriveSeed(baseSeed, episodeIndex),
@@ -126,7 +145,7 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
         if (result.outcome.success) successes++;
         stepsTaken += result.outcome.stepCount;
         const now = performance.now();
-        if (now - lastProgressAt >= progressIntervalMs || finished === episodes) {
+        if (now - lastProgressAt >= progressIntervalMs || finished === toRun) {
           lastProgressAt = now;
           events.emit('run-progress', progress());
         }
@@ -174,5 +193,18 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
       elapsedMs,
       stepsPerSecond: (stepsTaken / elapsedMs) * 1000,
     };
+  }
+}
+
+/** Refuses episode indices outside [0, episodes), repeated, or none at all. */
+function checkEpisodeIndices(indices: readonly number[], episodes: number): void {
+  if (indices.length === 0) throw new ConfigError('episodeIndices is empty: there is nothing to run; leave it out to run every episode.');
+  const seen = new Set<number>();
+  for (const index of indices) {
+    if (!Number.isInteger(index) || index < 0 || index >= episodes) {
+      throw new ConfigError(`episodeIndices holds ${index}, outside 0 to ${episodes - 1} (episodes is ${episodes}).`);
+    }
+    if (seen.has(index)) throw new ConfigError(`episodeIndices holds ${index} twice; run each episode index once.`);
+    seen.add(index);
   }
 }

@@ -90,6 +90,11 @@ export interface NewRun {
   readonly config: JsonValue;
   readonly worldloopVersion: string;
   readonly gitCommit?: string;
+  /**
+   * The process writing the run, opaque to the store (the SQLite store's callers record host, pid
+   * and process start time), so that a resume can tell a live writer from a dead one.
+   */
+  readonly writer?: string;
 }
 
 /** A recorded run. */
@@ -100,7 +105,19 @@ export interface RunRecord extends NewRun {
   readonly endedAt?: number;
 }
 
-/** Episode status. `running` in a finished run means the process died during it. */
+/** What `claimRun` takes: the new writer, and the writer and status the caller saw. */
+export interface RunClaim {
+  readonly writer: string;
+  /** The run's writer when the caller read it (absent when none was recorded). */
+  readonly previousWriter?: string;
+  /** The run's status when the caller read it. */
+  readonly previousStatus: RunStatus;
+}
+
+/**
+ * Episode status. `running` in a run whose writer died means the process died during it; a resume
+ * ends such episodes as `aborted` (error: why) and re-runs their index as a new attempt.
+ */
 export type EpisodeStatus = 'running' | 'finished' | 'aborted' | 'failed';
 
 /** Fields given when an episode starts. */
@@ -132,6 +149,8 @@ export interface EpisodeOutcome {
 /** A recorded episode. */
 export interface EpisodeRecord extends NewEpisode, Partial<Omit<EpisodeOutcome, 'status'>> {
   readonly id: number;
+  /** 1 for the first start of this episode index in its run, 2 for its re-run on a resume, ... */
+  readonly attempt?: number;
   readonly status: EpisodeStatus;
   readonly startedAt: number;
   readonly endedAt?: number;
@@ -173,6 +192,23 @@ export interface TrajectoryStore {
   listEpisodes(filter?: EpisodeFilter): Promise<readonly EpisodeRecord[]>;
   /** Steps of one episode in order, streamed. */
   readSteps(episodeId: number): AsyncIterable<StepRecord>;
+  /**
+   * Resume, step 1: makes `claim.writer` the run's writer and its status `running` again, if its
+   * writer and status are still those the caller read (compare-and-swap: of two processes claiming
+   * one run, one wins). Rejects with StoreError when the run does not exist or changed since.
+   * Optional: a store without it cannot resume runs.
+   */
+  claimRun?(runId: number, claim: RunClaim): Promise<RunRecord>;
+  /**
+   * Resume, step 2: ends every `running` episode of the run as `aborted` with `reason` as its
+   * error (their writer died), and returns how many it ended. Call it only after `claimRun`.
+   */
+  abortRunningEpisodes?(runId: number, reason: string): Promise<number>;
+  /**
+   * Resume, step 3: the episode indices in [0, episodesRequested) of the run that no attempt
+   * ended as `finished` or `failed`, ascending: what a resume re-runs, from the same seeds.
+   */
+  listPendingEpisodeIndices?(runId: number): Promise<readonly number[]>;
   /** Commits buffered writes; resolves when everything appended so far is durable. */
   flush(): Promise<void>;
   close(): Promise<void>;

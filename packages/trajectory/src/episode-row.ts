@@ -4,7 +4,7 @@ import type { EpisodeOutcome, EpisodeRecord, EpisodeStatus, NewEpisode, Observat
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
 import { observationRecord } from '@worldloop/core';
 
-/** A row of `episodes` as better-sqlite3 returns it (`attempt` is not part of EpisodeRecord yet). */
+/** A row of `episodes` as better-sqlite3 returns it. */
 export interface EpisodeRow {
   readonly id: number;
   readonly run_id: number;
@@ -63,6 +63,7 @@ export function episodeFromRow(row: EpisodeRow): EpisodeRecord {
     id: row.id,
     runId: row.run_id,
     episodeIndex: row.episode_index,
+    attempt: row.attempt,
     seed: row.seed,
     environmentId: row.environment_id,
     status: row.status,

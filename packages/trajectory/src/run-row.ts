@@ -15,6 +15,7 @@ export interface RunRow {
   readonly config: string;
   readonly worldloop_version: string;
   readonly git_commit: string | null;
+  readonly writer: string | null;
   readonly status: RunStatus;
   readonly started_at: number;
   readonly ended_at: number | null;
@@ -32,6 +33,7 @@ export function runParameters(run: NewRun, startedAt: number): Record<string, st
     config: toJsonColumn(run.config, 'run.config'),
     worldloopVersion: run.worldloopVersion,
     gitCommit: run.gitCommit ?? null,
+    writer: run.writer ?? null,
     startedAt,
   };
 }
@@ -52,6 +54,7 @@ export function runFromRow(row: RunRow): RunRecord {
   };
   if (row.max_steps !== null) run.maxSteps = row.max_steps;
   if (row.git_commit !== null) run.gitCommit = row.git_commit;
+  if (row.writer !== null) run.writer = row.writer;
   if (row.ended_at !== null) run.endedAt = row.ended_at;
   return run;
 }

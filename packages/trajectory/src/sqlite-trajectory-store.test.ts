@@ -45,7 +45,7 @@ describe('SqliteTrajectoryStore round trip', () => {
     expect(await store.getRun(run.id)).toEqual(run);
 
     const episode = await store.startEpisode(sampleEpisode(run.id));
-    expect(episode).toEqual({ ...sampleEpisode(run.id), id: 1, status: 'running', startedAt: 1001 });
+    expect(episode).toEqual({ ...sampleEpisode(run.id), id: 1, attempt: 1, status: 'running', startedAt: 1001 });
     expect(Object.keys(episode)).not.toContain('success');
 
     const steps = [sampleStep(0), minimalStep(1), sampleStep(2, { executedAction: undefined, feedback: undefined, reasoning: undefined })];

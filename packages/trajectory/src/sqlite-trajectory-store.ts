@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { StoreError, type WorldloopError } from '@worldloop/spec';
 import { errorCode, openSqliteDatabase, runMigrations, storeFailure, type SqliteDatabaseSource } from '@worldloop/sqlite';
 import type {
+  RunClaim,
   EpisodeFilter,
   EpisodeOutcome,
   EpisodeRecord,
@@ -18,6 +19,7 @@ import type {
   StepRecord,
   TrajectoryStore,
 } from '@worldloop/spec';
+import { episodeStatistics, type EpisodeStatistics, type EpisodeStatisticsFilter } from './episode-statistics.js';
 import { episodeFromRow, newEpisodeParameters, outcomeParameters, type EpisodeRow } from './episode-row.js';
 import { groupCommitFailure, type LostStep } from './group-commit-failure.js';
 import { runFromRow, runParameters, type RunRow } from './run-row.js';
@@ -84,6 +86,9 @@ const episodeColumns =
  *   the busy timeout) is kept, not thrown: the next call of any method rejects with a StoreError
  *   saying how many steps were lost, of which episodes, and why. A commit made inside a call
  *   (the buffer full, a read, another write, `flush`) fails that call the same way.
+ *
+ * Resume (`claimRun`, `abortRunningEpisodes`, `listPendingEpisodeIndices`; see `resumeRun`)
+ * re-runs an interrupted episode as a new row with the same (run, episode index) and attempt + 1.
  *
  * Several stores, in this or other processes, may write the same file at once: writers wait up
  * to 5 s for the lock. Record each episode through one store: a store checks step order in
@@ -279,6 +284,59 @@ export class SqliteTrajectoryStore implements TrajectoryStore {
   }
 
   /**
+   * Resume, step 1: makes `claim.writer` the run's writer and sets its status back to `running`
+   * (clearing its end time), in one UPDATE that matches only while the run's writer and status are
+   * still `claim.previousWriter` and `claim.previousStatus`: of two processes claiming one run,
+   * exactly one wins. Deciding that the previous writer is dead is the caller's job (see
+   * `claimRunForResume`). Rejects with StoreError when the run does not exist or changed since.
+   */
+  async claimRun(runId: number, claim: RunClaim): Promise<RunRecord> {
+    return this.#write(`claim run ${runId}`, () => {
+      const { changes } = this.#statements.claimRun.run({
+        id: runId,
+        writer: claim.writer,
+        previousWriter: claim.previousWriter ?? null,
+        previousStatus: claim.previousStatus,
+      });
+      const row = this.#statements.selectRun.get(runId) as RunRow | undefined;
+      if (row === undefined) throw new Error(`run ${runId} does not exist; list runs with \`worldloop episodes\` or listRuns()`);
+      if (changes === 0) {
+        throw new Error(
+          `run ${runId} changed since it was read (writer ${row.writer ?? 'none'}, status "${row.status}"); another process claimed it first, so leave it to that process`,
+        );
+      }
+      return runFromRow(row);
+    });
+  }
+
+  /**
+   * Resume, step 2: ends every `running` episode of the run as `aborted`, with `reason` as its error
+   * and its step count as the steps on disk; returns how many it ended. Call it only after
+   * `claimRun`, when no live process writes those episodes.
+   */
+  async abortRunningEpisodes(runId: number, reason: string): Promise<number> {
+    return this.#write(`abort the running episodes of run ${runId}`, () => {
+      return this.#statements.abortRunningEpisodes.run({ runId, reason, endedAt: this.#now() }).changes;
+    });
+  }
+
+  /**
+   * Resume, step 3: the indices in [0, episodesRequested) with no attempt ended as `finished` or
+   * `failed`, ascending. Rejects with StoreError when the run does not exist.
+   */
+  async listPendingEpisodeIndices(runId: number): Promise<readonly number[]> {
+    return this.#read(`list the pending episodes of run ${runId}`, () => {
+      if (this.#statements.selectRun.get(runId) === undefined) throw new Error(`run ${runId} does not exist; list runs with listRuns()`);
+      return (this.#statements.selectPendingIndices.all({ runId }) as { episodeIndex: number }[]).map((row) => row.episodeIndex);
+    });
+  }
+
+  /** Figures per environment id over the ended episodes matching `filter` (see EpisodeStatistics), computed in SQL. */
+  async statistics(filter: EpisodeStatisticsFilter = {}): Promise<readonly EpisodeStatistics[]> {
+    return this.#read('compute episode statistics', () => episodeStatistics(this.#database, filter));
+  }
+
+  /**
    * Steps of one episode by step index, read in pages of 256 so memory stays bounded. No cursor
    * stays open between pages, so other writes on this store go on while a reader is paused.
    * An episode with no steps (or that does not exist) yields nothing.
@@ -470,9 +528,28 @@ function prepareStatements(database: Database.Database) {
   return {
     insertRun: database.prepare(`
       INSERT INTO runs (environment_id, policy, episodes_requested, base_seed, concurrency, max_steps, config,
-                        worldloop_version, git_commit, status, started_at)
+                        worldloop_version, git_commit, writer, status, started_at)
       VALUES (@environmentId, @policy, @episodesRequested, @baseSeed, @concurrency, @maxSteps, @config,
-              @worldloopVersion, @gitCommit, 'running', @startedAt)`),
+              @worldloopVersion, @gitCommit, @writer, 'running', @startedAt)`),
+    claimRun: database.prepare(`
+      UPDATE runs SET writer = @writer, status = 'running', ended_at = NULL
+      WHERE id = @id AND writer IS @previousWriter AND status = @previousStatus`),
+    abortRunningEpisodes: database.prepare(`
+      UPDATE episodes SET status = 'aborted', error = @reason, ended_at = @endedAt,
+                          step_count = (SELECT count(*) FROM steps WHERE episode_id = episodes.id)
+      WHERE run_id = @runId AND status = 'running'`),
+    // Every index of the run that no attempt completed; uses episodes_by_run (run_id, episode_index).
+    selectPendingIndices: database.prepare(`
+      WITH RECURSIVE requested (episodeIndex) AS (
+        SELECT 0 FROM runs WHERE id = @runId AND episodes_requested > 0
+        UNION ALL
+        SELECT episodeIndex + 1 FROM requested
+        WHERE episodeIndex + 1 < (SELECT episodes_requested FROM runs WHERE id = @runId)
+      )
+      SELECT episodeIndex FROM requested
+      WHERE NOT EXISTS (SELECT 1 FROM episodes
+                        WHERE run_id = @runId AND episode_index = requested.episodeIndex AND status IN ('finished', 'failed'))
+      ORDER BY episodeIndex`),
     endRun: database.prepare(`UPDATE runs SET status = @status, ended_at = @endedAt WHERE id = @id AND status = 'running'`),
     selectRun: database.prepare('SELECT * FROM runs WHERE id = ?'),
     listRuns: database.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?'),

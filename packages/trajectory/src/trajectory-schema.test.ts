@@ -29,6 +29,7 @@ describe('trajectorySchema', () => {
     expect(tableNames(database)).toEqual(['episodes', 'runs', 'steps', 'trajectory_migrations']);
     expect(database.prepare('SELECT version, name, applied_at AS appliedAt FROM trajectory_migrations').all()).toEqual([
       { version: 1, name: 'initial-schema', appliedAt: 42 },
+      { version: 2, name: 'run-writer', appliedAt: 42 },
     ]);
     expect(database.prepare('SELECT name FROM sqlite_schema WHERE type = ? ORDER BY name').all('index')).toContainEqual({ name: 'episodes_by_run' });
     database.close();
@@ -37,8 +38,9 @@ describe('trajectorySchema', () => {
   it('refuses a file written by a newer schema, naming this package', () => {
     const database = new Database(':memory:');
     runMigrations(database, trajectorySchema);
-    database.prepare("INSERT INTO trajectory_migrations VALUES (2, 'from-the-future', 0)").run();
-    expect(() => runMigrations(database, trajectorySchema)).toThrow(/schema version 2 .* knows versions up to 1/);
+    const known = trajectorySchema.migrations.length;
+    database.prepare("INSERT INTO trajectory_migrations VALUES (?, 'from-the-future', 0)").run(known + 1);
+    expect(() => runMigrations(database, trajectorySchema)).toThrow(new RegExp(`schema version ${known + 1} .* knows versions up to ${known}`));
     expect(() => runMigrations(database, trajectorySchema)).toThrow(/upgrade @worldloop\/trajectory or use another file/);
     database.close();
   });

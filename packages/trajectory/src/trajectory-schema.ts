@@ -72,6 +72,14 @@ const trajectoryMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'run-writer',
+    up(database) {
+      // The process writing a run (opaque text), so that a resume can tell a live writer from a dead one.
+      database.exec('ALTER TABLE runs ADD COLUMN writer TEXT');
+    },
+  },
 ];
 
 /** The trajectory schema as `runMigrations` takes it. */

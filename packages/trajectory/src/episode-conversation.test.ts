@@ -1,0 +1,83 @@
+// episodeConversation on hand-made steps: the model's last prompt as the conversation, refused
+// replies marked, replies matched from the end when early steps were trimmed, the last action
+// answered, and conversations built from observations for model-free policies.
+import type { ChatMessage, ModelCallRecord, StepRecord } from '@worldloop/spec';
+import { describe, expect, it } from 'vitest';
+import { alternatingTurns } from './alternating-turns.js';
+import { episodeConversation } from './episode-conversation.js';
+import { shareGptExample } from './export-sharegpt.js';
+import type { ExportEpisode } from './trajectory-reader.js';
+
+const episode: ExportEpisode = {
+  id: 1, runId: 1, episodeIndex: 0, attempt: 1, seed: 5, environmentId: 'line', mission: 'reach the end',
+  success: true, totalReward: 1, stepCount: 2, invalidActionCount: 0, terminated: true, truncated: false,
+};
+
+function step(stepIndex: number, fields: Partial<StepRecord> = {}): StepRecord {
+  return {
+    stepIndex, observation: { text: `at ${stepIndex}` }, action: 'right', accepted: true, reward: 0, terminated: false, truncated: false, info: {},
+    toolCalls: [], modelCalls: [], guardVerdicts: [], memoryReads: [], memoryWrites: [], timings: { perceiveMs: 0, planMs: 0, actMs: 0, rememberMs: 0 }, startedAt: 0,
+    ...fields,
+  };
+}
+
+function call(messages: readonly ChatMessage[], text: string, toolCalls: ModelCallRecord['result']['toolCalls'] = []): ModelCallRecord {
+  return { messages, result: { text, toolCalls, finishReason: toolCalls.length > 0 ? 'tool-calls' : 'stop', warnings: [] } };
+}
+
+describe('episodeConversation', () => {
+  it('is the last prompt plus the last reply; a corrected reply is not trainable; the last action call is answered', () => {
+    const system: ChatMessage = { role: 'system', content: 'act' };
+    const first: ChatMessage[] = [system, { role: 'user', content: 'at 0' }];
+    const correction = 'Your action "fly" is not valid.';
+    const badReply: ChatMessage = { role: 'assistant', content: '', toolCalls: [{ id: 'a', name: 'act', arguments: { action: 'fly' } }] };
+    const retry = [...first, badReply, { role: 'tool' as const, toolCallId: 'a', name: 'act', content: correction }];
+    const goodReply: ChatMessage = { role: 'assistant', content: '', toolCalls: [{ id: 'b', name: 'act', arguments: { action: 'right' } }] };
+    const second = [...retry, goodReply, { role: 'tool' as const, toolCallId: 'b', name: 'act', content: 'Done.' }, { role: 'user' as const, content: 'at 1' }];
+    const steps = [
+      step(0, { modelCalls: [call(first, '', badReply.toolCalls), call(retry, '', goodReply.toolCalls)], policyInfo: { corrections: [correction], outcome: 'valid' } }),
+      step(1, { modelCalls: [call(second, 'done', [{ id: '', name: 'act', arguments: { action: 'left' } }])], accepted: false, feedback: 'You cannot go left.', policyInfo: { corrections: [], outcome: 'valid' } }),
+    ];
+    const conversation = episodeConversation(episode, steps);
+    expect(conversation.source).toBe('model-calls');
+    const assistants = conversation.messages.filter((message) => message.role === 'assistant');
+    expect(assistants.map((message) => message.trainable)).toEqual([false, true, false]); // corrected, kept, refused by the environment
+    expect(conversation.messages.at(-1)).toEqual({ role: 'tool', toolCallId: 'step-1-reply-1-call-0', name: 'act', content: 'You cannot go left.' });
+    expect(conversation.tools.map((tool) => tool.name)).toEqual(['act']);
+    expect(conversation.toolsInferred).toBe(true);
+  });
+
+  it('matches replies from the end when the last prompt dropped early steps', () => {
+    const kept: ChatMessage[] = [{ role: 'system', content: 'act' }, { role: 'user', content: '(1 earlier step omitted)\n\nat 1' }];
+    const steps = [
+      step(0, { modelCalls: [call([{ role: 'system', content: 'act' }, { role: 'user', content: 'at 0' }], 'Action: fly'), call([], 'Action: right')], policyInfo: { corrections: [] } }),
+      step(1, { modelCalls: [call(kept, 'Action: right')], policyInfo: { omittedSteps: 1 } }),
+    ];
+    const conversation = episodeConversation(episode, steps);
+    expect(conversation.omittedSteps).toBe(1);
+    expect(conversation.messages.map((message) => message.role)).toEqual(['system', 'user', 'assistant']);
+    expect(conversation.messages.at(-1)).toMatchObject({ content: 'Action: right', trainable: true });
+  });
+
+  it('builds the conversation from observations and actions for a policy without a model, tool calls included', () => {
+    const steps = [
+      step(0, { toolCalls: [{ call: { id: 'n0', name: 'note', arguments: { text: 'hi' } }, result: { ok: true, output: 'noted', durationMs: 1 } }], action: 'fly', accepted: false, feedback: 'Not an action.' }),
+      step(1),
+    ];
+    const conversation = episodeConversation(episode, steps);
+    expect(conversation.source).toBe('observations');
+    expect(conversation.messages).toEqual([
+      { role: 'system', content: 'You are an agent acting in the environment line. Each turn shows what you observe; answer with exactly one action.\nMission: reach the end' },
+      { role: 'user', content: 'at 0' },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'n0', name: 'note', arguments: { text: 'hi' } }], trainable: true },
+      { role: 'tool', toolCallId: 'n0', name: 'note', content: 'noted' },
+      { role: 'assistant', content: 'fly', toolCalls: [], trainable: false },
+      { role: 'user', content: 'Not an action.\n\nat 1' },
+      { role: 'assistant', content: 'right', toolCalls: [], trainable: true },
+    ]);
+    // ShareGPT: the tool call is a function_call turn, its result an observation, the action a gpt turn.
+    const example = shareGptExample(conversation)!;
+    expect(example.conversations.map((turn) => turn.from)).toEqual(['human', 'function_call', 'observation', 'gpt', 'human', 'gpt']);
+    expect(alternatingTurns(conversation.messages).map((turn) => turn.side)).toEqual(['in', 'out', 'in', 'out', 'in', 'out']);
+  });
+});

@@ -2,13 +2,16 @@
 // through typed events. Model-side mistakes (invalid actions, guard denials, bad tool calls) go
 // back to the policy as feedback and the episode goes on; policy and environment failures end
 // the episode as `failed` (recorded, reported as an `error` event); store failures propagate,
-// because a run that cannot record must stop.
+// because a run that cannot record must stop. An attached world model predicts each action's
+// outcome before it is sent; the comparison is recorded with the step, and large surprises are
+// announced (`world-model-surprise`) and remembered.
 import {
   InvalidActionError,
   StoreError,
   type Decision,
   type Environment,
   type EpisodeContext,
+  type EpisodeEnding,
   type EpisodeOutcome,
   type EpisodePolicy,
   type Guard,
@@ -22,14 +25,18 @@ import {
   type Observation,
   type Percept,
   type Policy,
+  type Prediction,
+  type PredictionComparison,
   type StepRecord,
   type ToolBox,
   type ToolCall,
   type ToolCallRecord,
   type TrajectoryStore,
+  type WorldModel,
 } from '@worldloop/spec';
 import { AgentEventBus } from './agent-event-bus.js';
 import { observationRecord } from './observation-record.js';
+import { comparePrediction } from './prediction-comparison.js';
 import type { ToolAccess, ToolRegistry } from './tool-registry.js';
 
 /** How an agent remembers: where, under which namespace, and what each step becomes. */
@@ -41,6 +48,21 @@ export interface AgentMemoryOptions {
   readonly recallLimit?: number;
   /** Turns a finished step into memories to write (default: one `action-outcome` memory). */
   readonly toMemories?: (step: StepRecord, episode: EpisodeContext) => NewMemory[];
+}
+
+/** A world model attached to an agent: it predicts every action's outcome before the action is sent. */
+export interface AgentWorldModelOptions<Act = string> {
+  /** The model; its `stateOf` (when it has one) gets the observation and the environment. */
+  readonly model: WorldModel<any, Act>;
+  /** Surprise (`confidence × error`, 0..1) from which `world-model-surprise` is emitted (default 0.5). */
+  readonly surpriseThreshold?: number;
+  /** Feed each real transition to `model.update` (default true; models without `update` do not learn). */
+  readonly learn?: boolean;
+  /**
+   * On a surprise, write a `reflection` memory "I expected X after A; Y happened" (default true;
+   * needs `memory`).
+   */
+  readonly rememberSurprises?: boolean;
 }
 
 /** Options of an `Agent`. */
@@ -59,6 +81,8 @@ export interface AgentOptions<Obs extends Observation = Observation, Act = strin
   readonly events?: AgentEventBus;
   /** Step limit of an episode; defaults to the environment's `maxSteps`, else 1,000. */
   readonly maxSteps?: number;
+  /** A world model whose predictions are checked against every step (see `AgentWorldModelOptions`). */
+  readonly worldModel?: AgentWorldModelOptions<Act>;
 }
 
 /** Options of one episode. */
@@ -82,6 +106,7 @@ export interface EpisodeResult {
 }
 
 const DEFAULT_MAX_STEPS = 1000;
+const DEFAULT_SURPRISE_THRESHOLD = 0.5;
 const YIELD_EVERY_STEPS = 64;
 
 /** Milliseconds rounded to the microsecond: finer digits are timer noise, and cost bytes per step. */
@@ -163,8 +188,10 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
     let feedback: string | undefined;
     let status: EpisodeOutcome['status'] = 'finished';
     let failure: string | undefined;
+    let lastStep: EpisodeEnding['lastStep'];
     const history: HistoryEntry<Act>[] = [];
     let episodePolicy: EpisodePolicy<Obs, Act> | undefined;
+    const worldModel = this.options.worldModel;
 
     try {
       episodePolicy = await this.options.policy.begin(episode);
@@ -218,6 +245,7 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
         let reward = 0;
         let info: Info = {};
         const previous = observation;
+        const foresight = worldModel && executed !== undefined ? await foresee(worldModel.model, previous, environment, executed, signal) : undefined;
         if (executed !== undefined) {
           try {
             const result = await environment.step(executed);
@@ -233,10 +261,35 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
         }
         const accepted = feedback === undefined;
         if (!accepted) invalidActionCount++;
+        let hindsight: Hindsight | undefined;
+        if (foresight !== undefined && accepted) {
+          const model = worldModel!.model;
+          const comparison = comparePrediction(foresight.prediction, { observation, reward, terminated });
+          const surprised = comparison.surprise >= (worldModel!.surpriseThreshold ?? DEFAULT_SURPRISE_THRESHOLD);
+          hindsight = { comparison, surprised };
+          if (surprised) {
+            this.events.emit('world-model-surprise', {
+              episode,
+              stepIndex,
+              model: model.name,
+              action: formatAction(executed),
+              prediction: foresight.prediction,
+              observation,
+              reward,
+              terminated,
+              comparison,
+            });
+          }
+          if (worldModel!.learn !== false && model.update) {
+            const nextState = model.stateOf ? model.stateOf({ observation, environment }) : observation;
+            await model.update({ state: foresight.state, action: executed!, nextState, reward, terminated, truncated });
+          }
+        }
         stepCount++;
         totalReward += reward;
         if (terminated || truncated) success = info.success === true;
         if (!terminated && !truncated && stepCount >= maxSteps) truncated = true;
+        lastStep = { reward, terminated, truncated, accepted };
         const actionText = formatAction(decision.action);
         this.events.emit('action', accepted ? { episode, stepIndex, action: actionText, accepted } : { episode, stepIndex, action: actionText, accepted, feedback: feedback! });
         const t3 = performance.now();
@@ -262,11 +315,17 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
             guardVerdicts,
             memoryReads: memories.map((hit): MemoryReference => ({ id: hit.record.id, score: hit.score })),
             memoryWrites: [],
+            ...(foresight !== undefined && hindsight !== undefined
+              ? { worldModel: { name: worldModel!.model.name, prediction: foresight.prediction, error: hindsight.comparison } }
+              : {}),
             ...(decision.info !== undefined ? { policyInfo: decision.info } : {}),
             timings,
             startedAt,
           };
-          if (this.options.memory) step.memoryWrites = await this.remember(step, episode);
+          if (this.options.memory) {
+            const surprise = hindsight?.surprised && worldModel!.rememberSurprises !== false ? surpriseMemory(step, observation, episode, this.memoryNamespace()) : undefined;
+            step.memoryWrites = await this.remember(step, episode, surprise);
+          }
           timings.rememberMs = toMicroseconds(performance.now() - t3); // memory writes; the store's own time is not included
           if (store) await store.appendStep(episodeId!, step);
           this.events.emit('step-end', { episode, step });
@@ -278,7 +337,8 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
       failure = error instanceof Error ? error.message : String(error);
       this.events.emit('error', { episode, error: error instanceof Error ? error : new Error(failure) });
     } finally {
-      await episodePolicy?.end?.();
+      const ending: EpisodeEnding<Obs> = { status, success, observation, ...(lastStep !== undefined ? { lastStep } : {}) };
+      await episodePolicy?.end?.(ending);
     }
 
     const outcome: EpisodeOutcome = {
@@ -321,19 +381,24 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
     };
   }
 
+  private memoryNamespace(): string {
+    return this.options.memory?.namespace ?? `agent:${this.policy.name}`;
+  }
+
   private async recall(observation: Obs, episode: EpisodeContext): Promise<readonly MemoryHit[]> {
     const memory = this.options.memory!;
     return memory.store.recall({
       text: episode.mission ? `${episode.mission}\n${observation.text}` : observation.text,
-      namespaces: [memory.namespace ?? `agent:${this.policy.name}`],
+      namespaces: [this.memoryNamespace()],
       limit: memory.recallLimit ?? 5,
     });
   }
 
-  private async remember(step: StepRecord, episode: EpisodeContext): Promise<MemoryReference[]> {
+  private async remember(step: StepRecord, episode: EpisodeContext, surprise?: NewMemory): Promise<MemoryReference[]> {
     const memory = this.options.memory!;
-    const namespace = memory.namespace ?? `agent:${this.policy.name}`;
-    const memories = memory.toMemories ? memory.toMemories(step, episode) : [defaultStepMemory(step, episode, namespace)];
+    const namespace = this.memoryNamespace();
+    let memories = memory.toMemories ? memory.toMemories(step, episode) : [defaultStepMemory(step, episode, namespace)];
+    if (surprise !== undefined) memories = [...memories, surprise];
     if (memories.length === 0) return [];
     const written = await memory.store.write(memories);
     return written.map((record) => ({ id: record.id }));
@@ -354,6 +419,78 @@ class RecordedHistoryEntry<Act> implements HistoryEntry<Act> {
   get observationText(): string {
     return this.observation.text;
   }
+}
+
+/** What the world model expected of a step, from the state it predicted from. */
+interface Foresight {
+  readonly state: unknown;
+  readonly prediction: Prediction;
+}
+
+/** How the expectation compared with what happened. */
+interface Hindsight {
+  readonly comparison: PredictionComparison;
+  readonly surprised: boolean;
+}
+
+/**
+ * Asks the model what `action` will do from what the agent sees now. A model that predicts the
+ * action will be refused (an exact simulator rejects it with `InvalidActionError`) has no
+ * prediction to check; any other failure of the model fails the episode like a policy failure.
+ */
+async function foresee<Act>(model: WorldModel<any, Act>, observation: Observation, environment: Environment<any, Act>, action: Act, signal: AbortSignal): Promise<Foresight | undefined> {
+  const state = model.stateOf ? model.stateOf({ observation, environment }) : observation;
+  try {
+    return { state, prediction: plainPrediction(await model.predict(state, action, { signal })) };
+  } catch (error) {
+    if (error instanceof InvalidActionError) return undefined;
+    throw error;
+  }
+}
+
+/** The prediction as plain data (models may compute fields lazily), safe to record. */
+function plainPrediction(prediction: Prediction): Prediction {
+  const { observationText, features, reward, terminated, confidence } = prediction;
+  return {
+    ...(observationText !== undefined ? { observationText } : {}),
+    ...(features !== undefined ? { features: { ...features } } : {}),
+    ...(reward !== undefined ? { reward } : {}),
+    ...(terminated !== undefined ? { terminated } : {}),
+    confidence,
+  };
+}
+
+/** First line-ish of a text, for memories that quote observations. */
+function excerpt(text: string, length = 160): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= length ? flat : `${flat.slice(0, length - 1)}…`;
+}
+
+function describeExpectation(prediction: Prediction): string {
+  const parts: string[] = [];
+  if (prediction.observationText !== undefined) parts.push(`"${excerpt(prediction.observationText)}"`);
+  else if (prediction.features !== undefined) parts.push(JSON.stringify(prediction.features));
+  if (prediction.reward !== undefined) parts.push(`reward ${prediction.reward}`);
+  if (prediction.terminated !== undefined) parts.push(prediction.terminated ? 'the episode ending' : 'the episode going on');
+  return parts.length > 0 ? parts.join(', ') : 'nothing in particular';
+}
+
+/** The "I expected X, Y happened" memory of a surprising step. */
+function surpriseMemory(step: StepRecord, observation: Observation, episode: EpisodeContext, namespace: string): NewMemory {
+  const record = step.worldModel!;
+  const happened = `"${excerpt(observation.text)}", reward ${step.reward}${step.terminated ? ', the episode ended' : ''}`;
+  return {
+    kind: 'reflection',
+    text: `${episode.mission ? `[${episode.mission}] ` : ''}I expected ${describeExpectation(record.prediction)} after ${step.executedAction ?? step.action}; instead ${happened}.`,
+    importance: Math.min(1, 0.5 + (record.error?.surprise ?? 0) / 2),
+    namespace,
+    payload: { worldModel: record.name, surprise: record.error?.surprise ?? 0 },
+    provenance: {
+      ...(episode.runId !== undefined ? { runId: episode.runId } : {}),
+      ...(episode.episodeId !== undefined ? { episodeId: episode.episodeId } : {}),
+      stepIndex: step.stepIndex,
+    },
+  };
 }
 
 const NO_MEMORIES: readonly MemoryHit[] = Object.freeze([]);

@@ -19,3 +19,5 @@ export * from './language-model-reflector.js';
 export * from './episode-reflection.js';
 export * from './skill-library.js';
 export * from './background-writes.js';
+export * from './text-similarity.js';
+export * from './prediction-comparison.js';

@@ -296,7 +296,7 @@ class LlmEpisodePolicy implements EpisodePolicy<Observation, string> {
         signal: input.signal,
       };
       const result = await this.options.model.generate(request);
-      modelCalls.push({ messages, ...(sampling ? { sampling } : {}), result });
+      modelCalls.push({ messages, ...(this.requestTools ? { tools: this.requestTools } : {}), ...(sampling ? { sampling } : {}), result });
       this.calibrate(result, estimated);
       builder.tokenScale = this.calibration.scale; // the checks below use what this call taught
 

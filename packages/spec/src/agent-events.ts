@@ -5,6 +5,7 @@ import type { EpisodeOutcome, StepRecord } from './trajectory.js';
 import type { GuardVerdict } from './guard.js';
 import type { Observation } from './observation.js';
 import type { ToolCall, ToolResult } from './tool.js';
+import type { Prediction, PredictionComparison } from './world-model.js';
 
 /** Payloads of the agent loop's events, by event name. */
 export interface AgentEventPayloads {
@@ -14,6 +15,24 @@ export interface AgentEventPayloads {
   'tool-result': { readonly episode: EpisodeContext; readonly stepIndex: number; readonly call: ToolCall; readonly result: ToolResult };
   'guard-verdict': { readonly episode: EpisodeContext; readonly stepIndex: number; readonly guard: string; readonly verdict: GuardVerdict<unknown> };
   action: { readonly episode: EpisodeContext; readonly stepIndex: number; readonly action: string; readonly accepted: boolean; readonly feedback?: string };
+  /**
+   * The attached world model's prediction for a step missed what really happened by at least the
+   * agent's surprise threshold ("I expected X, Y happened").
+   */
+  'world-model-surprise': {
+    readonly episode: EpisodeContext;
+    readonly stepIndex: number;
+    /** The world model's name. */
+    readonly model: string;
+    /** The action sent to the environment. */
+    readonly action: string;
+    readonly prediction: Prediction;
+    /** What really came of the action. */
+    readonly observation: Observation;
+    readonly reward: number;
+    readonly terminated: boolean;
+    readonly comparison: PredictionComparison;
+  };
   'step-end': { readonly episode: EpisodeContext; readonly step: StepRecord };
   'episode-end': { readonly episode: EpisodeContext; readonly outcome: EpisodeOutcome };
   error: { readonly episode?: EpisodeContext; readonly error: Error };

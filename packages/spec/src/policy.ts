@@ -5,7 +5,7 @@ import type { Environment } from './environment.js';
 import type { ChatMessage, GenerateResult, SamplingParameters } from './language-model.js';
 import type { MemoryHit } from './memory-store.js';
 import type { Observation } from './observation.js';
-import type { ToolBox } from './tool.js';
+import type { ToolBox, ToolDefinition } from './tool.js';
 
 /** The episode a policy is asked to act in. */
 export interface EpisodeContext {
@@ -60,6 +60,8 @@ export interface DecisionInput<Obs extends Observation = Observation, Act = stri
 /** One call to a language model made while deciding, recorded with the step. */
 export interface ModelCallRecord {
   readonly messages: readonly ChatMessage[];
+  /** The tools offered, as the model was shown them (decoding-only narrowing left out): exports need their schemas. */
+  readonly tools?: readonly ToolDefinition[];
   readonly sampling?: SamplingParameters;
   readonly result: GenerateResult;
 }
@@ -75,11 +77,32 @@ export interface Decision<Act = string> {
   readonly info?: Record<string, unknown>;
 }
 
+/** How an episode ended, as its policy is told: what the last step brought, for policies that learn. */
+export interface EpisodeEnding<Obs extends Observation = Observation> {
+  readonly status: 'finished' | 'aborted' | 'failed';
+  /** Whether the environment reported success (`info.success`). */
+  readonly success: boolean;
+  /** The observation after the last step (the first observation when no step was taken). */
+  readonly observation: Obs;
+  /** The last step's outcome; absent when the episode ended before any step. */
+  readonly lastStep?: {
+    readonly reward: number;
+    readonly terminated: boolean;
+    /** Truncated by the environment or by the agent's step limit. */
+    readonly truncated: boolean;
+    /** False when the environment or a guard refused the last action (the state did not change). */
+    readonly accepted: boolean;
+  };
+}
+
 /** A policy's state for one episode. */
 export interface EpisodePolicy<Obs extends Observation = Observation, Act = string> {
   decide(input: DecisionInput<Obs, Act>): Promise<Decision<Act>>;
-  /** Called once when the episode ends, however it ends. */
-  end?(): void | Promise<void>;
+  /**
+   * Called once when the episode ends, however it ends. `ending` (absent when the episode failed
+   * before its first observation) carries the last step's outcome, which no `decide` call sees.
+   */
+  end?(ending?: EpisodeEnding<Obs>): void | Promise<void>;
 }
 
 /** Something that chooses actions: random, expert, a language model, a planner. */

@@ -1,0 +1,73 @@
+// The planner policy: plans with any model, records what it imagined, learns every real transition
+// when asked (the last one too, told at the episode's end), and keeps what it learnt across episodes.
+import { Agent, Runner } from '@worldloop/core';
+import { gridworldEnvironments } from '@worldloop/gridworld';
+import { ConfigError, type Observation } from '@worldloop/spec';
+import { LineWorldEnvironment, lineWorldEnvironment } from '@worldloop/testkit';
+import { describe, expect, it } from 'vitest';
+import { LookaheadPlanner } from './lookahead-planner.js';
+import { MctsPlanner } from './mcts-planner.js';
+import { SimulatorWorldModel } from './simulator-world-model.js';
+import { TabularWorldModel } from './tabular-world-model.js';
+import { WorldModelPlannerPolicy } from './world-model-planner-policy.js';
+
+describe('WorldModelPlannerPolicy', () => {
+  it('acts by planning with a simulator and records the plan with each step', async () => {
+    const model = new SimulatorWorldModel({ environment: lineWorldEnvironment });
+    const policy = new WorldModelPlannerPolicy({ model, planner: new LookaheadPlanner({ depth: 4 }) });
+    expect(policy.name).toBe('planner:lookahead-4:simulator');
+    const agent = new Agent({ policy });
+    const infos: Record<string, unknown>[] = [];
+    agent.events.on('step-end', ({ step }) => infos.push(step.policyInfo!));
+    const { outcome } = await agent.runEpisode(new LineWorldEnvironment(), { seed: 0 });
+    expect(outcome).toMatchObject({ success: true, stepCount: 4 });
+    expect(infos[0]).toMatchObject({ line: ['right', 'right', 'right', 'right'], imaginedSteps: expect.any(Number) });
+    expect(infos[0]!.plannedValue).toBeCloseTo(0.95 ** 3, 12);
+  });
+
+  it('teaches the model every real transition, the terminal one included, and learns across episodes', async () => {
+    const model = new TabularWorldModel();
+    const bonus = (_state: Observation, _action: string, evidence: number | undefined): number => (evidence === 0 ? 0.2 : 0);
+    const policy = new WorldModelPlannerPolicy({ model, planner: new LookaheadPlanner<Observation>({ depth: 6, bonus }), learn: true });
+    const agent = new Agent({ policy });
+    const summary = await new Runner(agent).run({ createEnvironment: () => new LineWorldEnvironment({ length: 6, maxSteps: 30 }), episodes: 12, baseSeed: 4 });
+    expect(model.size.transitions).toBe(summary.totalSteps);
+    expect(await model.predict({ text: '', features: { position: 4 } }, 'right')).toMatchObject({ reward: 1, terminated: true });
+    const steps = summary.episodes.map((episode) => episode.outcome.stepCount);
+    const optimal = summary.episodes.map((episode) => 5 - (episode.seed % 5));
+    expect(steps.slice(-4)).toEqual(optimal.slice(-4));
+    expect(summary.successRate).toBe(1);
+  });
+
+  it('does not learn unless asked', async () => {
+    const model = new TabularWorldModel();
+    const policy = new WorldModelPlannerPolicy({ model, planner: new LookaheadPlanner({ depth: 2 }) });
+    await new Agent({ policy }).runEpisode(new LineWorldEnvironment(), { seed: 1 });
+    expect(model.size.transitions).toBe(0);
+  });
+
+  it('plans over primitive actions when told, in every imagined state too', async () => {
+    const spec = gridworldEnvironments.find((candidate) => candidate.id === 'gridworld/GoToLocal-v0')!;
+    const model = new SimulatorWorldModel({ environment: spec });
+    const policy = new WorldModelPlannerPolicy({ model, planner: new MctsPlanner({ budget: 200 }), actions: 'primitive' });
+    const agent = new Agent({ policy });
+    const actions = new Set<string>();
+    agent.events.on('action', ({ action }) => actions.add(action));
+    const summary = await new Runner(agent).run({ createEnvironment: () => spec.create(), episodes: 5, baseSeed: 2 });
+    expect(summary.successRate).toBeGreaterThanOrEqual(0.6);
+    expect([...actions].every((action) => ['left', 'right', 'forward', 'pickup', 'drop', 'toggle', 'done'].includes(action))).toBe(true);
+  });
+
+  it('fails the episode with a ConfigError when there is nothing to choose from', async () => {
+    const model = new TabularWorldModel();
+    const policy = new WorldModelPlannerPolicy({ model, planner: new LookaheadPlanner(), actions: 'primitive' });
+    const environment = new LineWorldEnvironment();
+    const blind = Object.assign(Object.create(environment) as LineWorldEnvironment, { actionSpace: { ...environment.actionSpace, validActions: undefined } });
+    const errors: Error[] = [];
+    const agent = new Agent({ policy });
+    agent.events.on('error', ({ error }) => errors.push(error));
+    const { outcome } = await agent.runEpisode(blind, { seed: 1 });
+    expect(outcome.status).toBe('failed');
+    expect(errors[0]).toBeInstanceOf(ConfigError);
+  });
+});

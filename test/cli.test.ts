@@ -88,7 +88,7 @@ describe('worldloop CLI', () => {
       [['run', '--env', 'GoToLocal'], /Did you mean gridworld\/GoToLocal-v0/],
       [['run', '--env', 'gridworld/GoToLocal-v0', '--episodes', 'many'], /--episodes must be an integer at least 1, got "many"/],
       [['run', '--env', 'gridworld/GoToLocal-v0', '--concurrency', '0'], /--concurrency must be an integer between 1 and 1024, got "0"/],
-      [['run', '--env', 'gridworld/GoToLocal-v0', '--policy', 'genius'], /--policy must be one of expert, random, random-valid, llm, got "genius"/],
+      [['run', '--env', 'gridworld/GoToLocal-v0', '--policy', 'genius'], /--policy must be one of expert, random, random-valid, llm, planner, got "genius"/],
       [['run', '--env', 'gridworld/GoToLocal-v0', '--speed', '3'], /Unknown option '--speed'/],
       [['run'], /--env is required/],
       [['teleport'], /Unknown command "teleport"/],

@@ -5,26 +5,48 @@ import { ConfigError, StoreError, WorldloopError } from '@worldloop/spec';
 import { processIo, type CliIo } from './cli-io.js';
 import { envsCommand } from './commands/envs-command.js';
 import { episodesCommand } from './commands/episodes-command.js';
+import { exportCommand } from './commands/export-command.js';
 import { modelsCommand } from './commands/models-command.js';
 import { runCommand } from './commands/run-command.js';
+import { serveCommand } from './commands/serve-command.js';
 import { showCommand } from './commands/show-command.js';
+import { statsCommand } from './commands/stats-command.js';
+import { wmEvalCommand } from './commands/wm-eval-command.js';
 import { WORLDLOOP_VERSION } from './version.js';
 
 const HELP = `worldloop ${WORLDLOOP_VERSION}: agents that live in worlds
 
 Usage:
-  worldloop run --env <id> [--policy expert|random|random-valid|llm] [--episodes N] [--concurrency N]
+  worldloop run --env <id> [--policy expert|random|random-valid|llm|planner] [--episodes N] [--concurrency N]
                 [--seed N] [--max-steps N] [--db PATH]
                 [--model SPEC] [--action-mode auto|native|text] [--temperature X] [--max-tokens N]
                 [--threads N] [--context-tokens N]   (the last two: in-process llama-cpp models)
   worldloop models --probe SPEC [--threads N]  what a model backend supports
   worldloop envs                              list registered environments
   worldloop episodes [--run ID] [--env ID] [--limit N] [--db PATH]
+  worldloop run --resume <run> [--db PATH]    continue a killed or stopped run with its recorded flags
   worldloop show <episode> [--db PATH]        print an episode step by step
+  worldloop export --format <f> --out <path> [--db PATH] [--run ID[,ID]] [--env ID] [--task TEXT]
+                [--success-only] [--min-reward X] [--min-steps N] [--max-steps N]
+                [--validation-fraction X] [--force]
+                write finished episodes as a dataset, with a card beside it; formats: openai-chat,
+                sharegpt, agentgym, trl-messages, trl-preference, transitions, transitions-parquet,
+                world-model, world-model-parquet (for export, --min-steps/--max-steps select episodes by length)
+  worldloop serve --env <id> [--port N] [--host H] [--max-instances N] [--idle-timeout-s N] [--max-steps N]
+                                              serve an environment over the AgentGym HTTP protocol
+  worldloop stats [--run ID] [--env ID] [--db PATH]  success, reward, steps, tokens per environment and task
+  worldloop wm-eval --env <id> [--world-model simulator|tabular|random] [--episodes N] [--seed N] [--max-steps N]
+                [--planner-actions primitive|valid]
+                                              world models' one-step and k-step accuracy and planner success,
+                                              beside the simulator oracle, the random model and a random policy
 
 Policies: expert (the environment's own solver), random (uniform over primitive actions),
 random-valid (uniform over every valid action, text commands included), llm (a language model;
-the default when --model is given).
+the default when --model is given), planner (plans over a tabular world model it learns as the run
+goes: no model needed, and it gets better with experience).
+
+Environments on a server: --env agentgym:<url>#<name>[?tasks=N&expert=1] drives an environment served
+over the AgentGym HTTP protocol (e.g. agentgym:http://127.0.0.1:36001#textcraft, or one started by worldloop serve).
 
 Model specs: openai-compatible:<url>[#model] for any OpenAI-compatible server, or the same with
 vllm:, sglang:, llama-server:, ollama:, lmstudio: to name the server (e.g.
@@ -51,17 +73,36 @@ const OPTIONS = {
   threads: { type: 'string' },
   'context-tokens': { type: 'string' },
   probe: { type: 'string' },
+  'world-model': { type: 'string' },
+  'planner-actions': { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'max-instances': { type: 'string' },
+  'idle-timeout-s': { type: 'string' },
+  resume: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  task: { type: 'string' },
+  'success-only': { type: 'boolean' },
+  'min-reward': { type: 'string' },
+  'min-steps': { type: 'string' },
+  'validation-fraction': { type: 'string' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
 
 /** Which flags each command takes; anything else is a usage error. */
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
-  run: ['env', 'policy', 'episodes', 'concurrency', 'seed', 'max-steps', 'db', 'model', 'action-mode', 'temperature', 'max-tokens', 'threads', 'context-tokens'],
+  run: ['env', 'policy', 'episodes', 'concurrency', 'seed', 'max-steps', 'db', 'model', 'action-mode', 'temperature', 'max-tokens', 'threads', 'context-tokens', 'resume'],
   models: ['probe', 'threads'],
   envs: [],
   episodes: ['db', 'run', 'env', 'limit'],
   show: ['db'],
+  export: ['format', 'out', 'db', 'run', 'env', 'task', 'success-only', 'min-reward', 'min-steps', 'max-steps', 'validation-fraction', 'force'],
+  serve: ['env', 'port', 'host', 'max-instances', 'idle-timeout-s', 'max-steps'],
+  stats: ['db', 'run', 'env'],
+  'wm-eval': ['env', 'world-model', 'episodes', 'seed', 'max-steps', 'planner-actions'],
 };
 
 /** Runs the command line `argv` (without `node` and the script) and returns the exit code. */
@@ -106,10 +147,27 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), sig
           process.off('SIGINT', onInterrupt);
         }
       }
+      case 'serve': {
+        const controller = new AbortController();
+        const onInterrupt = (): void => controller.abort();
+        signal?.addEventListener('abort', onInterrupt, { once: true });
+        process.once('SIGINT', onInterrupt);
+        try {
+          return await serveCommand(io, values, controller.signal);
+        } finally {
+          process.off('SIGINT', onInterrupt);
+        }
+      }
+      case 'export':
+        return await exportCommand(io, values);
       case 'envs':
         return await envsCommand(io);
       case 'models':
         return await modelsCommand(io, values);
+      case 'stats':
+        return await statsCommand(io, values);
+      case 'wm-eval':
+        return await wmEvalCommand(io, values, signal);
       case 'episodes':
         return await episodesCommand(io, values);
       default:

@@ -1,13 +1,18 @@
 // `worldloop run`: runs N episodes of an environment with a policy, records them to SQLite, shows
 // progress, and ends with a summary table. Ctrl-C stops cleanly: episodes in flight are recorded
-// as aborted and the run as aborted.
+// as aborted and the run as aborted. `--resume <run>` continues a run that was killed or stopped.
 import { execFileSync } from 'node:child_process';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Agent, ExpertPolicy, LlmPolicy, RandomPolicy, Runner } from '@worldloop/core';
 import { ConfigError, type Policy } from '@worldloop/spec';
 import type { CliIo } from '../cli-io.js';
 import { defaultEnvironments } from '../default-environments.js';
 import { openModel, parseModelSpec, type OpenedModel } from '../model-spec.js';
+import { offlinePlannerPolicy } from '../offline-planner-policy.js';
 import { openStore } from '../open-store.js';
+import { flagsToRecord, resumedRunFlags } from '../resumed-run-flags.js';
+import { resumeRun, WriterProcess, type RunResume } from '@worldloop/trajectory';
 import { choiceOption, integerOption, numberOption, requiredOption } from '../option-values.js';
 import { ProgressDisplay } from '../progress-display.js';
 import { formatRate } from '../rate-format.js';
@@ -29,17 +34,26 @@ export interface RunFlags {
   readonly 'max-tokens'?: string;
   readonly threads?: string;
   readonly 'context-tokens'?: string;
+  /** Id of a run to continue with its recorded flags (see resumedRunFlags). */
+  readonly resume?: string;
 }
 
 /**
  * `random` draws primitive actions (the usual baseline); `random-valid` also draws text commands;
- * `llm` thinks with the `--model` backend (the default policy when `--model` is given).
+ * `llm` thinks with the `--model` backend (the default policy when `--model` is given); `planner`
+ * plans over a tabular world model it learns as the run goes (no model needed).
  */
-const POLICIES = ['expert', 'random', 'random-valid', 'llm'] as const;
+const POLICIES = ['expert', 'random', 'random-valid', 'llm', 'planner'] as const;
 const ACTION_MODES = ['auto', 'native', 'text'] as const;
 
 /** Runs and records episodes; returns the exit code (130 when interrupted). */
-export async function runCommand(io: CliIo, flags: RunFlags, signal?: AbortSignal): Promise<number> {
+export async function runCommand(io: CliIo, givenFlags: RunFlags, signal?: AbortSignal): Promise<number> {
+  const resuming = givenFlags.resume === undefined ? undefined : await resumedRunFlags(io, givenFlags);
+  if (resuming?.nothingToDo !== undefined) {
+    io.stdout.write(resuming.nothingToDo);
+    return 0;
+  }
+  const flags = resuming?.flags ?? givenFlags;
   const environmentId = requiredOption('env', flags.env, 'Run `worldloop envs` to list environments.');
   const policyName = choiceOption('policy', flags.policy, POLICIES, flags.model !== undefined ? 'llm' : 'expert');
   if (policyName === 'llm' && flags.model === undefined) throw new ConfigError('--policy llm needs --model <spec>. Run `worldloop --help` for the forms.');
@@ -74,7 +88,9 @@ export async function runCommand(io: CliIo, flags: RunFlags, signal?: AbortSigna
       ? new LlmPolicy({ model: opened.model, actionMode, sampling })
       : policyName === 'expert'
         ? new ExpertPolicy()
-        : new RandomPolicy({ level: policyName === 'random' ? 'primitive' : 'valid' });
+        : policyName === 'planner'
+          ? offlinePlannerPolicy(environmentId)
+          : new RandomPolicy({ level: policyName === 'random' ? 'primitive' : 'valid' });
     const agent = new Agent({ policy, store });
     const progress = new ProgressDisplay(io);
     agent.events.on('run-progress', (event) => progress.update(event));
@@ -82,9 +98,17 @@ export async function runCommand(io: CliIo, flags: RunFlags, signal?: AbortSigna
       progress.finish();
       io.stderr.write(`error${episode ? ` in episode ${episode.episodeIndex}` : ''}: ${error.message}\n`);
     });
+    const writer = WriterProcess.current();
+    const resumed = resuming === undefined ? undefined : await resumeRun(store, resuming.runId, writer);
+    if (resumed !== undefined && resumed.pendingEpisodeIndices.length === 0) {
+      io.stdout.write(`${describeResume(resumed)}; no episode was left to run, so run ${resumed.run.id} is now finished.\n`);
+      return 0;
+    }
     const summary = await new Runner(agent).run({
       createEnvironment: () => spec.create(),
       episodes,
+      ...(resumed !== undefined ? { runId: resumed.run.id, episodeIndices: resumed.pendingEpisodeIndices } : {}),
+      writer: writer.toString(),
       concurrency,
       baseSeed,
       ...(maxSteps !== undefined ? { maxSteps } : {}),
@@ -100,12 +124,19 @@ export async function runCommand(io: CliIo, flags: RunFlags, signal?: AbortSigna
         concurrency,
         seed: baseSeed,
         maxSteps: maxSteps ?? null,
+        // What the model spec resolved to, and where it ran: for reading the data later.
+        modelId: opened ? opened.model.modelId : null,
+        modelProvider: opened ? opened.model.provider : null,
+        runtime: { node: process.version, platform: `${process.platform}-${process.arch}` },
+        // What `--resume` repeats: every flag given, defaults filled in.
+        flags: flagsToRecord(flags, { env: environmentId, policy: policyName, episodes, concurrency, seed: baseSeed, 'max-steps': maxSteps }),
       },
       worldloopVersion: WORLDLOOP_VERSION,
-      ...gitCommit(io.cwd),
+      ...gitCommit(),
       progressIntervalMs: io.isTTY ? 100 : 0,
     });
     progress.finish();
+    if (resumed !== undefined) io.stdout.write(`${describeResume(resumed)}; ran ${resumed.pendingEpisodeIndices.length} episodes left of ${episodes}:\n`);
     io.stdout.write(
       formatTable(
         ['run', 'environment', 'policy', 'episodes', 'success rate', 'mean reward', 'mean steps', 'invalid actions', 'failed', 'steps/s'],
@@ -131,9 +162,17 @@ export async function runCommand(io: CliIo, flags: RunFlags, signal?: AbortSigna
   }
 }
 
-function gitCommit(cwd: string): { gitCommit?: string } {
+/** `resumed run 3 (2 interrupted episodes marked aborted)`. */
+function describeResume(resumed: RunResume): string {
+  const aborted = resumed.abortedEpisodes;
+  return `resumed run ${resumed.run.id}${aborted > 0 ? ` (${aborted} interrupted episode${aborted === 1 ? '' : 's'} marked aborted, re-run from ${aborted === 1 ? 'its seed' : 'their seeds'})` : ''}`;
+}
+
+/** The commit of worldloop's own source, when it runs from a git checkout (not of the working directory). */
+function gitCommit(): { gitCommit?: string } {
   try {
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const source = dirname(fileURLToPath(import.meta.url));
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: source, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
     return /^[0-9a-f]{40}$/.test(commit) ? { gitCommit: commit } : {};
   } catch {
     return {};

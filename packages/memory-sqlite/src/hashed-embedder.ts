@@ -74,11 +74,12 @@ export class HashedEmbedder implements Embedder {
     this.#addFeature(vector, hash, wordWeight);
     // n-grams of `<word>`: the FNV-1a state after n characters from `start` is the n-gram's hash.
     const length = word.length + 2;
-    const unitAt = (position: number) => (position === 0 ? 0x3c : position === length - 1 ? 0x3e : word.charCodeAt(position - 1));
     for (let start = 0; start + smallestGram <= length; start++) {
       let gram = gramSeed;
       for (let size = 1; size <= largestGram && start + size <= length; size++) {
-        gram = Math.imul(gram ^ unitAt(start + size - 1), 0x01000193);
+        const position = start + size - 1;
+        const unit = position === 0 ? 0x3c : position === length - 1 ? 0x3e : word.charCodeAt(position - 1);
+        gram = Math.imul(gram ^ unit, 0x01000193);
         if (size >= smallestGram) this.#addFeature(vector, gram, 1);
       }
     }

@@ -1,9 +1,11 @@
 // The vector index: a sqlite-vec vec0 table of binary hyperplane codes, partitioned by namespace, with
 // kind, created_at and episode_id as metadata so filters apply during the KNN scan. Candidates it
 // returns are approximate: the store rescores them with the exact float vectors it keeps. Scans are
-// bounded by a distance learnt from recent queries (per process, not stored), with an unbounded rerun.
+// bounded by distances estimated from an in-memory sample of the index, with an unbounded rerun.
 import type Database from 'better-sqlite3';
-import { ConfigError, type Embedder } from '@worldloop/spec';
+import { ConfigError, type Embedder, type MemoryKind } from '@worldloop/spec';
+import { memoryKindCodes } from './checked-new-memory.js';
+import { CodeSample, type SampleSource } from './code-sample.js';
 import { hyperplaneCode, hyperplaneCodeBits } from './hyperplane-code.js';
 
 /** Filters the KNN scan applies (namespace ids: one scan per namespace, the partition key). */
@@ -19,7 +21,11 @@ export interface VectorFilters {
 /** Stored in the episode_id metadata column for memories without an episode (vec0 metadata cannot be NULL). */
 const noEpisode = -1;
 /** The code in the index (hyperplane-code.ts); recorded, so that a change of code is detected, not mixed. */
-const vectorCode = 'hyperplane-v1';
+export const vectorCode = 'hyperplane-v2';
+/** Earlier codes this version rebuilds from the stored embeddings at open (the index is derived data). */
+const rebuiltCodes: ReadonlySet<string> = new Set(['hyperplane-v1']);
+/** Memories read per query while rebuilding the index. */
+const rebuildPage = 4096;
 /** sqlite-vec's largest k. */
 const largestK = 4096;
 
@@ -27,14 +33,18 @@ const largestK = 4096;
  * Opens the vector index of a store, creating it on first use with the embedder's dimension and
  * recording the embedder's id and dimension in `memory_settings`. On later opens, checks that the
  * embedder is the same one; throws ConfigError naming both embedders and what to do otherwise.
+ * An index of an earlier code (`hyperplane-v1`) is rebuilt from the stored embeddings, once, inside
+ * the opening transaction (about 5 s per 100,000 memories on the 2-core machine; other connections
+ * wait meanwhile, up to their busy timeout); an index of an unknown code (a newer version's) is
+ * refused with a ConfigError.
  */
 export class MemoryVectorIndex {
   readonly dimension: number;
   readonly #database: Database.Database;
   readonly #insert: Database.Statement;
   readonly #queries = new Map<string, Database.Statement>();
-  /** Learnt distance bounds, per query shape (conditions and k). */
-  readonly #bounds = new Map<string, DistanceBound>();
+  readonly #sample: CodeSample;
+  readonly #lastMemoryId: Database.Statement;
 
   constructor(database: Database.Database, embedder: Embedder, location: string) {
     this.#database = database;
@@ -58,16 +68,7 @@ export class MemoryVectorIndex {
           record.run('embedder', embedder.id);
           record.run('embedding_dimension', String(embedder.dimension));
           record.run('vector_code', vectorCode);
-          database.exec(`
-            CREATE VIRTUAL TABLE memory_vector_index USING vec0 (
-              memory_id INTEGER PRIMARY KEY,
-              namespace_id INTEGER PARTITION KEY,
-              kind INTEGER,
-              created_at INTEGER,
-              episode_id INTEGER,
-              code BIT[${hyperplaneCodeBits(embedder.dimension)}]
-            )
-          `);
+          createIndexTable(database, embedder.dimension);
           return;
         }
         if (Number(storedDimension) !== embedder.dimension) {
@@ -76,7 +77,10 @@ export class MemoryVectorIndex {
             { details: { path: location, storedEmbedder: storedId, storedDimension: Number(storedDimension), embedder: embedder.id, dimension: embedder.dimension } },
           );
         }
-        if (settings.get('vector_code') !== vectorCode) {
+        if (rebuiltCodes.has(settings.get('vector_code') ?? '')) {
+          rebuildIndex(database, embedder.dimension);
+          database.prepare("UPDATE memory_settings SET value = ? WHERE key = 'vector_code'").run(vectorCode);
+        } else if (settings.get('vector_code') !== vectorCode) {
           throw new ConfigError(
             `Memory store ${location} has a vector index of code "${String(settings.get('vector_code'))}", which this @worldloop/memory-sqlite does not read (it writes "${vectorCode}"); use the version that wrote the file, or a new file.`,
             { details: { path: location, vectorCode: settings.get('vector_code') } },
@@ -90,14 +94,14 @@ export class MemoryVectorIndex {
         }
       })
       .immediate();
-    this.#insert = database.prepare(
-      'INSERT INTO memory_vector_index (memory_id, namespace_id, kind, created_at, episode_id, code) VALUES (?, ?, ?, ?, ?, vec_bit(?))',
-    );
+    this.#insert = prepareInsert(database);
+    this.#sample = new CodeSample(database.prepare('SELECT namespace_id, kind, created_at, episode_id, code FROM memory_vector_index WHERE memory_id = ?') as SampleSource);
+    this.#lastMemoryId = database.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'memories'").pluck();
   }
 
   /** Adds a memory's code (inside the caller's transaction). `vector` is the unit-length embedding. */
   add(memoryId: number, namespaceId: number, kindCode: number, createdAt: number, episodeId: number | null, vector: Float32Array): void {
-    this.#insert.run(BigInt(memoryId), BigInt(namespaceId), BigInt(kindCode), BigInt(createdAt), BigInt(episodeId ?? noEpisode), hyperplaneCode(vector));
+    addCode(this.#insert, memoryId, namespaceId, kindCode, createdAt, episodeId, vector);
   }
 
   /**
@@ -105,15 +109,16 @@ export class MemoryVectorIndex {
    * among those that pass `filters`; nearest first, at most `count` per namespace searched.
    *
    * sqlite-vec's top-k costs grow with rows × k, unless a `distance <= bound` constraint drops most
-   * rows before they reach the top-k heap. The bounds are learnt from the k-th distances of recent
-   * queries of the same shape (filters and k): their largest (see `DistanceBound`). A bounded scan
-   * that finds fewer than k rows is repeated without the bound, so results are those of an
-   * unbounded scan.
+   * rows before they reach the top-k heap. Each scan's bounds come from the query's distances to a
+   * sample of the index within the same filters (see `CodeSample`): first one that lets about
+   * 4 × k rows through, then 16 × k. A bounded scan that finds fewer than k rows is repeated with
+   * the next bound, then without one, so results are those of an unbounded scan.
    */
   nearest(vector: Float32Array, count: number, filters: VectorFilters): number[] {
     const k = Math.min(count, largestK);
+    const queryCode = hyperplaneCode(vector);
     const conditions = ['code MATCH vec_bit(?)', 'k = ?'];
-    const parameters: unknown[] = [hyperplaneCode(vector), k];
+    const parameters: unknown[] = [queryCode, k];
     if (filters.kindCodes !== undefined) {
       conditions.push(`kind IN (${filters.kindCodes.map(() => '?').join(', ')})`);
       parameters.push(...filters.kindCodes);
@@ -130,27 +135,21 @@ export class MemoryVectorIndex {
       conditions.push('created_at < ?');
       parameters.push(filters.until);
     }
-    // Last, so that the bound and the namespace can be appended per scan.
-    const shape = `${conditions.join(' AND ')}${filters.namespaceIds === undefined ? '' : ' AND namespace_id = ?'} #${k}`;
-    const bound = this.#bounds.get(shape) ?? new DistanceBound();
-    this.#bounds.set(shape, bound);
+    this.#sample.update((this.#lastMemoryId.get() as number | undefined) ?? 0);
+    // The bound and the namespace are appended last, per scan.
     const unbounded = this.#statement(conditions, filters.namespaceIds !== undefined, false);
     const bounded = this.#statement(conditions, filters.namespaceIds !== undefined, true);
-    const scan = (namespace: number[]): { id: number; distance: number }[] => {
-      for (const limit of bound.ladder()) {
+    const scan = (namespaceId: number | undefined): { id: number; distance: number }[] => {
+      const namespace = namespaceId === undefined ? [] : [namespaceId];
+      for (const limit of this.#sample.bounds(queryCode, filters, namespaceId, [4 * k, 16 * k])) {
         const rows = bounded.all(...parameters, limit, ...namespace) as { id: number; distance: number }[];
-        if (rows.length >= k) {
-          bound.record(rows[rows.length - 1]!.distance);
-          return rows;
-        }
+        if (rows.length >= k) return rows;
       }
-      const rows = unbounded.all(...parameters, ...namespace) as { id: number; distance: number }[];
-      if (rows.length >= k) bound.record(rows[rows.length - 1]!.distance);
-      return rows;
+      return unbounded.all(...parameters, ...namespace) as { id: number; distance: number }[];
     };
-    if (filters.namespaceIds === undefined) return scan([]).map((row) => row.id);
+    if (filters.namespaceIds === undefined) return scan(undefined).map((row) => row.id);
     const found: { id: number; distance: number }[] = [];
-    for (const namespaceId of filters.namespaceIds) found.push(...scan([namespaceId]));
+    for (const namespaceId of filters.namespaceIds) found.push(...scan(namespaceId));
     if (filters.namespaceIds.length > 1) found.sort((a, b) => a.distance - b.distance);
     return found.slice(0, k).map((row) => row.id);
   }
@@ -167,29 +166,41 @@ export class MemoryVectorIndex {
   }
 }
 
-/**
- * The distance bound of one query shape: the largest k-th distance of the last 32 queries; none
- * before 8 queries. At 100k memories (1,024-bit codes, k = 120) a scan bounded near the k-th
- * distance costs about 6 ms, a scan bounded 40 bits above it about 8 ms, an unbounded one about
- * 16 ms. A tighter first bound (the median) that fails for half of the queries measured worse at
- * p95: the failed half pays for two scans.
- */
-class DistanceBound {
-  readonly #recent: number[] = [];
-  #next = 0;
-
-  /** The bounds to scan with, ascending; empty when too few queries were seen. */
-  ladder(): number[] {
-    return this.#recent.length < boundWarmUp ? [] : [Math.max(...this.#recent)];
-  }
-
-  /** Records the k-th distance of a query that found k rows. */
-  record(distance: number): void {
-    if (this.#recent.length < boundHistory) this.#recent.push(distance);
-    else this.#recent[this.#next] = distance;
-    this.#next = (this.#next + 1) % boundHistory;
-  }
+/** Creates the (empty) vec0 table of codes for embeddings of `dimension`. */
+function createIndexTable(database: Database.Database, dimension: number): void {
+  database.exec(`
+    CREATE VIRTUAL TABLE memory_vector_index USING vec0 (
+      memory_id INTEGER PRIMARY KEY,
+      namespace_id INTEGER PARTITION KEY,
+      kind INTEGER,
+      created_at INTEGER,
+      episode_id INTEGER,
+      code BIT[${hyperplaneCodeBits(dimension)}]
+    )
+  `);
 }
 
-const boundHistory = 32;
-const boundWarmUp = 8;
+function prepareInsert(database: Database.Database): Database.Statement {
+  return database.prepare('INSERT INTO memory_vector_index (memory_id, namespace_id, kind, created_at, episode_id, code) VALUES (?, ?, ?, ?, ?, vec_bit(?))');
+}
+
+function addCode(insert: Database.Statement, memoryId: number, namespaceId: number, kindCode: number, createdAt: number, episodeId: number | null, vector: Float32Array): void {
+  insert.run(BigInt(memoryId), BigInt(namespaceId), BigInt(kindCode), BigInt(createdAt), BigInt(episodeId ?? noEpisode), hyperplaneCode(vector));
+}
+
+/** Replaces the index with one of the current code, computed from every stored embedding (inside the caller's transaction). */
+function rebuildIndex(database: Database.Database, dimension: number): void {
+  database.exec('DROP TABLE memory_vector_index');
+  createIndexTable(database, dimension);
+  const insert = prepareInsert(database);
+  const page = database.prepare('SELECT id, namespace_id, kind, created_at, episode_id, embedding FROM memories WHERE id > ? ORDER BY id LIMIT ?');
+  for (let after = 0; ; ) {
+    const rows = page.all(after, rebuildPage) as { id: number; namespace_id: number; kind: MemoryKind; created_at: number; episode_id: number | null; embedding: Buffer }[];
+    for (const row of rows) {
+      const vector = new Float32Array(Uint8Array.from(row.embedding).buffer);
+      addCode(insert, row.id, row.namespace_id, memoryKindCodes.get(row.kind)!, row.created_at, row.episode_id, vector);
+    }
+    if (rows.length < rebuildPage) return;
+    after = rows[rows.length - 1]!.id;
+  }
+}

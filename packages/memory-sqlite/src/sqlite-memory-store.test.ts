@@ -11,7 +11,7 @@ import { describeMemoryStoreConformance, InMemoryMemoryStore } from '@worldloop/
 import { SqliteTrajectoryStore } from '@worldloop/trajectory';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HashedEmbedder } from './hashed-embedder.js';
-import { SqliteMemoryStore } from './sqlite-memory-store.js';
+import { SqliteMemoryStore, type SqliteMemoryRecallOptions } from './sqlite-memory-store.js';
 
 describeMemoryStoreConformance('SqliteMemoryStore (:memory:)', ({ embeddingDimension }) =>
   SqliteMemoryStore.open(':memory:', { embedder: new HashedEmbedder({ dimension: embeddingDimension }) }),
@@ -47,6 +47,18 @@ const verbs = ['picked up', 'dropped', 'opened', 'saw', 'toggled', 'lost', 'foun
 function sentence(random: () => number): string {
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   return `I ${pick(verbs)} the ${pick(colours)} ${pick(things)} in the ${pick(places)} at step ${Math.floor(random() * 500)}`;
+}
+
+const recencyOnly = { lexical: 0, vector: 0, recency: 1, importance: 0 };
+const importanceOnly = { lexical: 0, vector: 0, recency: 0, importance: 1 };
+
+/** A SqliteMemoryStore (`:memory:`) and the reference store, both holding `memories`, on the clock `now`. */
+async function storeAndReference(memories: readonly NewMemory[], now: number, recall?: SqliteMemoryRecallOptions) {
+  const store = track(SqliteMemoryStore.open(':memory:', { now: () => now, ...(recall === undefined ? {} : { recall }) }));
+  const reference = track(new InMemoryMemoryStore({ now: () => now }));
+  await store.write(memories);
+  await reference.write(memories);
+  return { store, reference };
 }
 
 describe('SqliteMemoryStore files', () => {
@@ -101,6 +113,17 @@ describe('SqliteMemoryStore files', () => {
     database.close();
   });
 
+  it('reads the file through a memory map of the configured size (2 GiB by default)', async () => {
+    const database = new Database(join(directory, 'mapped.db'));
+    track(new SqliteMemoryStore({ database }));
+    expect(database.pragma('mmap_size', { simple: true })).toBe(0x7fff0000);
+    track(new SqliteMemoryStore({ database, memoryMappedBytes: 1 << 20 }));
+    expect(database.pragma('mmap_size', { simple: true })).toBe(1 << 20);
+    track(new SqliteMemoryStore({ database, memoryMappedBytes: 0 }));
+    expect(database.pragma('mmap_size', { simple: true })).toBe(0);
+    database.close();
+  });
+
   it('refuses calls after close with a StoreError', async () => {
     const store = SqliteMemoryStore.open(':memory:');
     await store.close();
@@ -152,6 +175,8 @@ describe('SqliteMemoryStore embedder checks', () => {
       { recall: { recency: { unit: 'day' as never } } },
       { recall: { candidatesPerSource: 0 } },
       { recall: { vectorOversampling: 0.5 } },
+      { memoryMappedBytes: -1 },
+      { memoryMappedBytes: 1.5 },
       { recall: { limit: -1 } },
       { recall: { weights: { lexical: -1 } } },
       { embedder: new HashedEmbedder({ dimension: 1 }) as Embedder, recall: { weights: { relevance: 1 } as never } },
@@ -202,6 +227,28 @@ describe('SqliteMemoryStore recall', () => {
     expect(found / (queries * 10)).toBeGreaterThanOrEqual(0.95);
   });
 
+  it('finds the newest and the most important memories within kind and time filters like the reference store', async () => {
+    const random = seeded(9);
+    const now = 1_800_000_000_000;
+    // 3,000 memories, a third of them reflections: the filtered sources read the namespace in index order.
+    const memories: NewMemory[] = Array.from({ length: 3000 }, (_, index) => ({
+      kind: index % 3 === 0 ? 'reflection' : 'observation',
+      text: `${sentence(random)} (memory ${index})`,
+      namespace: 'agent:a',
+      importance: Math.round(random() * 50) / 50,
+      createdAt: now - (3000 - index) * 60_000,
+    }));
+    const { store, reference } = await storeAndReference(memories, now);
+    for (const weights of [recencyOnly, importanceOnly]) {
+      for (const filters of [{ kinds: ['reflection' as const], since: now - 1500 * 60_000 }, { kinds: ['observation' as const] }, { until: now - 2000 * 60_000 }]) {
+        const query = { namespaces: ['agent:a'], weights, limit: 10, ...filters };
+        const ours = (await store.recall(query)).map((hit) => hit.record.text);
+        expect(ours).toHaveLength(10);
+        expect(ours).toEqual((await reference.recall(query)).map((hit) => hit.record.text));
+      }
+    }
+  });
+
   it('ranks exactly like the reference store when only recency and importance count', async () => {
     const random = seeded(3);
     const now = 1_800_000_000_000;
@@ -212,15 +259,8 @@ describe('SqliteMemoryStore recall', () => {
       importance: Math.round(random() * 20) / 20,
       createdAt: now - Math.floor(random() * 100) * 3_600_000,
     }));
-    const store = track(SqliteMemoryStore.open(':memory:', { now: () => now, recall: { candidatesPerSource: 200 } }));
-    const reference = track(new InMemoryMemoryStore({ now: () => now }));
-    await store.write(memories);
-    await reference.write(memories);
-    for (const weights of [
-      { lexical: 0, vector: 0, recency: 1, importance: 0 },
-      { lexical: 0, vector: 0, recency: 0, importance: 1 },
-      { lexical: 0, vector: 0, recency: 1, importance: 1 },
-    ]) {
+    const { store, reference } = await storeAndReference(memories, now, { candidatesPerSource: 200 });
+    for (const weights of [recencyOnly, importanceOnly, { lexical: 0, vector: 0, recency: 1, importance: 1 }]) {
       const query = { namespaces: ['agent:a'], weights, limit: 15 };
       const ours = await store.recall(query);
       const theirs = await reference.recall(query);

@@ -17,7 +17,7 @@ import { WORLDLOOP_VERSION } from './version.js';
 const HELP = `worldloop ${WORLDLOOP_VERSION}: agents that live in worlds
 
 Usage:
-  worldloop run --env <id> [--policy expert|random|random-valid|llm|planner] [--episodes N] [--concurrency N]
+  worldloop run --env <id> [--policy planner|llm|expert|random|random-valid] [--episodes N] [--concurrency N]
                 [--seed N] [--max-steps N] [--db PATH]
                 [--model SPEC] [--action-mode auto|native|text] [--temperature X] [--max-tokens N]
                 [--threads N] [--context-tokens N]   (the last two: in-process llama-cpp models)
@@ -40,10 +40,10 @@ Usage:
                                               world models' one-step and k-step accuracy and planner success,
                                               beside the simulator oracle, the random model and a random policy
 
-Policies: expert (the environment's own solver), random (uniform over primitive actions),
-random-valid (uniform over every valid action, text commands included), llm (a language model;
-the default when --model is given), planner (plans over a tabular world model it learns as the run
-goes: no model needed, and it gets better with experience).
+Policies: planner (the default without --model: plans over a tabular world model it learns as the
+run goes; no model needed, and it gets better with experience), llm (a language model; the default
+when --model is given), expert (the environment's own solver), random (uniform over primitive
+actions), random-valid (uniform over every valid action, text commands included).
 
 Environments on a server: --env agentgym:<url>#<name>[?tasks=N&expert=1] drives an environment served
 over the AgentGym HTTP protocol (e.g. agentgym:http://127.0.0.1:36001#textcraft, or one started by worldloop serve).

@@ -16,6 +16,7 @@ import { resumeRun, WriterProcess, type RunResume } from '@worldloop/trajectory'
 import { choiceOption, integerOption, numberOption, requiredOption } from '../option-values.js';
 import { ProgressDisplay } from '../progress-display.js';
 import { formatRate } from '../rate-format.js';
+import { formatSuccessByBlock } from '../success-by-block.js';
 import { formatTable } from '../text-table.js';
 import { WORLDLOOP_VERSION } from '../version.js';
 
@@ -39,9 +40,10 @@ export interface RunFlags {
 }
 
 /**
- * `random` draws primitive actions (the usual baseline); `random-valid` also draws text commands;
- * `llm` thinks with the `--model` backend (the default policy when `--model` is given); `planner`
- * plans over a tabular world model it learns as the run goes (no model needed).
+ * `planner` (the default without `--model`) plans over a tabular world model it learns as the run
+ * goes: no model needed, and it gets better with experience; `llm` thinks with the `--model` backend
+ * (the default when `--model` is given); `expert` is the environment's own solver; `random` draws
+ * primitive actions (the usual baseline); `random-valid` also draws text commands.
  */
 const POLICIES = ['expert', 'random', 'random-valid', 'llm', 'planner'] as const;
 const ACTION_MODES = ['auto', 'native', 'text'] as const;
@@ -55,7 +57,7 @@ export async function runCommand(io: CliIo, givenFlags: RunFlags, signal?: Abort
   }
   const flags = resuming?.flags ?? givenFlags;
   const environmentId = requiredOption('env', flags.env, 'Run `worldloop envs` to list environments.');
-  const policyName = choiceOption('policy', flags.policy, POLICIES, flags.model !== undefined ? 'llm' : 'expert');
+  const policyName = choiceOption('policy', flags.policy, POLICIES, flags.model !== undefined ? 'llm' : 'planner');
   if (policyName === 'llm' && flags.model === undefined) throw new ConfigError('--policy llm needs --model <spec>. Run `worldloop --help` for the forms.');
   if (policyName !== 'llm' && flags.model !== undefined) throw new ConfigError(`--model is used by --policy llm only, not ${policyName}.`);
   const modelSpec = flags.model !== undefined ? parseModelSpec(flags.model) : undefined;
@@ -154,6 +156,8 @@ export async function runCommand(io: CliIo, givenFlags: RunFlags, signal?: Abort
         ]],
       ),
     );
+    const curve = formatSuccessByBlock(summary.episodes);
+    if (curve !== undefined) io.stdout.write(`${curve}\n`);
     io.stdout.write(`recorded to ${store.location}${summary.status === 'aborted' ? ' (run aborted)' : ''}\n`);
     return summary.status === 'aborted' ? 130 : 0;
   } finally {

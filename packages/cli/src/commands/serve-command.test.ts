@@ -58,7 +58,7 @@ describe('worldloop serve', () => {
     expect(random.output()).toMatch(/random-valid/);
 
     const expert = captureIo();
-    expect(await main(['run', '--env', `${environmentId}?expert=1`, '--episodes', '6', '--concurrency', '3', '--db', database], expert), expert.errors()).toBe(0);
+    expect(await main(['run', '--env', `${environmentId}?expert=1`, '--policy', 'expert', '--episodes', '6', '--concurrency', '3', '--db', database], expert), expert.errors()).toBe(0);
     expect(expert.output()).toContain('100.0%');
 
     const listed = captureIo();

@@ -1,0 +1,23 @@
+// The learning-curve line: blocks in episode order, aborted episodes left out, none for one block.
+import { describe, expect, it } from 'vitest';
+import type { EpisodeResult } from '@worldloop/core';
+import { formatSuccessByBlock } from './success-by-block.js';
+
+function episode(episodeIndex: number, success: boolean, status: 'finished' | 'aborted' = 'finished'): EpisodeResult {
+  return {
+    episodeIndex,
+    seed: episodeIndex,
+    outcome: { status, success, totalReward: success ? 1 : 0, stepCount: 3, invalidActionCount: 0, terminated: success, truncated: !success },
+  };
+}
+
+describe('formatSuccessByBlock', () => {
+  it('gives each block its success rate, in episode order, leaving aborted episodes out', () => {
+    const episodes = [episode(3, true), episode(0, false), episode(1, false, 'aborted'), episode(2, false), episode(4, true), episode(5, true)];
+    expect(formatSuccessByBlock(episodes, 3)).toBe('success by episode block: 1-3 0% | 4-6 100%');
+  });
+
+  it('has nothing to say with a single block', () => {
+    expect(formatSuccessByBlock([episode(0, true), episode(1, false)], 20)).toBeUndefined();
+  });
+});

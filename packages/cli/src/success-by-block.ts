@@ -1,0 +1,28 @@
+// The learning curve line of `worldloop run`: success rate per block of episodes, in episode order,
+// so a policy that learns as the run goes (the planner) shows it; aborted episodes are left out.
+import type { EpisodeResult } from '@worldloop/core';
+
+/** Episodes per block of the learning curve. */
+export const SUCCESS_BLOCK_EPISODES = 20;
+
+/**
+ * `success by episode block: 1-20 25% | 21-40 80% | ...`, or undefined with fewer than two blocks'
+ * worth of episodes (a curve needs two points). Blocks follow episode indices, which the runner
+ * starts in order, so with concurrency N a block's first episodes overlap the previous block's last.
+ */
+export function formatSuccessByBlock(episodes: readonly EpisodeResult[], blockEpisodes = SUCCESS_BLOCK_EPISODES): string | undefined {
+  const counted = episodes.filter((episode) => episode.outcome.status !== 'aborted');
+  const blocks = new Map<number, { successes: number; episodes: number }>();
+  for (const episode of counted) {
+    const block = Math.floor(episode.episodeIndex / blockEpisodes);
+    const entry = blocks.get(block) ?? { successes: 0, episodes: 0 };
+    entry.episodes += 1;
+    if (episode.outcome.success) entry.successes += 1;
+    blocks.set(block, entry);
+  }
+  if (blocks.size < 2) return undefined;
+  const parts = [...blocks.entries()]
+    .sort(([left], [right]) => left - right)
+    .map(([block, entry]) => `${block * blockEpisodes + 1}-${block * blockEpisodes + blockEpisodes} ${Math.round((100 * entry.successes) / entry.episodes)}%`);
+  return `success by episode block: ${parts.join(' | ')}`;
+}

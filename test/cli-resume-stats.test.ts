@@ -137,7 +137,7 @@ describe('worldloop run --resume', () => {
       for (const [flags, message] of [
         [['--env', 'gridworld/OpenDoor-v0'], /run 1 was recorded with --env gridworld\/GoToLocal-v0, not gridworld\/OpenDoor-v0/],
         [['--seed', '5'], /run 1 was recorded with --seed 0, so --seed 5 conflicts/],
-        [['--policy', 'random'], /run 1 was recorded with --policy expert, so --policy random conflicts/],
+        [['--policy', 'random'], /run 1 was recorded with --policy planner, so --policy random conflicts/],
         [['--temperature', '0.5'], /run 1 was recorded without --temperature/],
       ] as const) {
         const io = captureIo(directory);

@@ -4,6 +4,8 @@ import {
   ConfigError,
   EnvironmentStateError,
   InvalidActionError,
+  integerEnvironmentOption,
+  snapshotData,
   type ActionValidation,
   type EnvSnapshot,
   type Environment,
@@ -69,14 +71,6 @@ interface GridworldSnapshotData {
   readonly randomState: number;
 }
 
-function integerOption(options: EnvironmentOptions, name: string, minimum: number, maximum: number): number | undefined {
-  const value = options[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum || value > maximum) {
-    throw new ConfigError(`Gridworld option ${name} must be an integer from ${minimum} to ${maximum}; got ${JSON.stringify(value)}.`);
-  }
-  return value;
-}
 
 function encodeBytes(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
@@ -127,8 +121,8 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
     if (task === undefined) throw new ConfigError(`Unknown gridworld task ${JSON.stringify(taskName)}; use one of ${Object.keys(gridworldTasks).join(', ')}.`);
     this.task = task;
     this.id = `gridworld/${task.name}-v0`;
-    this.roomSize = integerOption(options, 'roomSize', 5, 32) ?? task.defaultRoomSize;
-    this.configuredMaxSteps = integerOption(options, 'maxSteps', 1, 1_000_000) ?? task.defaultMaxSteps(this.roomSize);
+    this.roomSize = integerEnvironmentOption('Gridworld', options, 'roomSize', 5, 32) ?? task.defaultRoomSize;
+    this.configuredMaxSteps = integerEnvironmentOption('Gridworld', options, 'maxSteps', 1, 1_000_000) ?? task.defaultMaxSteps(this.roomSize);
     this.episodeMaxSteps = this.configuredMaxSteps;
     this.actionSpace = new GridworldActionSpace({
       validate: (action) => this.validateAction(action),
@@ -255,13 +249,7 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
    * or malformed data). Observations made before keep showing their own steps.
    */
   restore(snapshot: EnvSnapshot): void {
-    if (snapshot.environmentId !== this.id) {
-      throw new EnvironmentStateError(`Cannot restore a snapshot of ${snapshot.environmentId} into ${this.id}; restore it into an environment with that id.`);
-    }
-    if (snapshot.version !== snapshotVersion) {
-      throw new EnvironmentStateError(`Snapshot format version ${snapshot.version} is not supported by ${this.id} (expected ${snapshotVersion}).`);
-    }
-    const data = snapshot.data as GridworldSnapshotData;
+    const data = snapshotData(snapshot, this.id, snapshotVersion) as GridworldSnapshotData;
     if (typeof data !== 'object' || data === null || !(data.mission?.kind in missionKindCodes)) {
       throw new EnvironmentStateError(`The snapshot of ${this.id} is malformed: it has no valid mission.`);
     }

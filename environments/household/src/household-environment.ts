@@ -5,6 +5,8 @@ import {
   ConfigError,
   EnvironmentStateError,
   InvalidActionError,
+  integerEnvironmentOption,
+  snapshotData,
   type EnvSnapshot,
   type Environment,
   type EnvironmentOptions,
@@ -78,10 +80,7 @@ export class HouseholdEnvironment implements Environment<HouseholdObservation, s
     }
     this.family = family;
     this.id = `household/${family.name}-v0`;
-    const maxSteps = options.maxSteps ?? defaultHouseholdMaxSteps;
-    if (typeof maxSteps !== 'number' || !Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 1_000_000) {
-      throw new ConfigError(`Household option maxSteps must be an integer from 1 to 1000000; got ${JSON.stringify(maxSteps)}.`);
-    }
+    const maxSteps = integerEnvironmentOption('Household', options, 'maxSteps', 1, 1_000_000) ?? defaultHouseholdMaxSteps;
     this.configuredMaxSteps = maxSteps;
     this.episodeMaxSteps = maxSteps;
     this.actionSpace = new HouseholdActionSpace({ validActions: () => this.currentValidActions() });
@@ -170,13 +169,7 @@ export class HouseholdEnvironment implements Environment<HouseholdObservation, s
 
   /** Returns to a snapshot of this environment id (EnvironmentStateError for another id, format or malformed data). */
   restore(snapshot: EnvSnapshot): void {
-    if (snapshot.environmentId !== this.id) {
-      throw new EnvironmentStateError(`Cannot restore a snapshot of ${snapshot.environmentId} into ${this.id}; restore it into an environment with that id.`);
-    }
-    if (snapshot.version !== snapshotVersion) {
-      throw new EnvironmentStateError(`Snapshot format version ${snapshot.version} is not supported by ${this.id} (expected ${snapshotVersion}).`);
-    }
-    const data = snapshot.data as HouseholdSnapshotData | null;
+    const data = snapshotData(snapshot, this.id, snapshotVersion) as HouseholdSnapshotData | null;
     const state = data?.state;
     if (
       typeof data !== 'object' ||

@@ -5,6 +5,8 @@ import {
   ConfigError,
   EnvironmentStateError,
   InvalidActionError,
+  integerEnvironmentOption,
+  snapshotData,
   type EnvSnapshot,
   type Environment,
   type EnvironmentOptions,
@@ -76,14 +78,6 @@ interface TextcraftSnapshotData {
 const curatedBook = new RecipeBook(curatedRecipeBook);
 const emptyInventory: Inventory = new Map();
 
-function integerOption(options: EnvironmentOptions, name: string, minimum: number, maximum: number): number | undefined {
-  const value = options[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum || value > maximum) {
-    throw new ConfigError(`TextCraft option ${name} must be an integer from ${minimum} to ${maximum}; got ${JSON.stringify(value)}.`);
-  }
-  return value;
-}
 
 /** FNV-1a of `text` as 8 hex digits: a short key telling worlds apart. */
 function hashText(text: string): string {
@@ -133,13 +127,13 @@ export class TextcraftEnvironment implements Environment<TextcraftObservation, s
     if (family === undefined) throw new ConfigError(`Unknown TextCraft family ${JSON.stringify(familyName)}; use one of ${Object.keys(textcraftFamilies).join(', ')}.`);
     this.family = family;
     this.id = `textcraft/${family.name}-v0`;
-    const depth = integerOption(options, 'depth', 1, maximumCraftDepth);
+    const depth = integerEnvironmentOption('TextCraft', options, 'depth', 1, maximumCraftDepth);
     if (depth !== undefined && family.name !== 'Craft' && depth !== family.depth) {
       throw new ConfigError(`${this.id} does not take a depth option (got ${depth}); use textcraft/Craft-v0 with depth ${depth}.`);
     }
     this.depth = family.curated ? undefined : (family.depth ?? depth ?? defaultCraftDepth);
-    this.distractors = integerOption(options, 'distractors', 0, 20) ?? defaultDistractors;
-    this.configuredMaxSteps = integerOption(options, 'maxSteps', 1, 1_000_000) ?? (this.depth === undefined ? curatedMaxSteps : generatedMaxSteps(this.depth));
+    this.distractors = integerEnvironmentOption('TextCraft', options, 'distractors', 0, 20) ?? defaultDistractors;
+    this.configuredMaxSteps = integerEnvironmentOption('TextCraft', options, 'maxSteps', 1, 1_000_000) ?? (this.depth === undefined ? curatedMaxSteps : generatedMaxSteps(this.depth));
     this.episodeMaxSteps = this.configuredMaxSteps;
     this.actionSpace = new TextcraftActionSpace(() => this.latestObservation?.validActions ?? []);
   }
@@ -245,13 +239,7 @@ export class TextcraftEnvironment implements Environment<TextcraftObservation, s
 
   /** Returns to a snapshot of this environment id (EnvironmentStateError for another id, format or malformed data). */
   restore(snapshot: EnvSnapshot): void {
-    if (snapshot.environmentId !== this.id) {
-      throw new EnvironmentStateError(`Cannot restore a snapshot of ${snapshot.environmentId} into ${this.id}; restore it into an environment with that id.`);
-    }
-    if (snapshot.version !== snapshotVersion) {
-      throw new EnvironmentStateError(`Snapshot format version ${snapshot.version} is not supported by ${this.id} (expected ${snapshotVersion}).`);
-    }
-    const data = snapshot.data as TextcraftSnapshotData;
+    const data = snapshotData(snapshot, this.id, snapshotVersion) as TextcraftSnapshotData;
     const book = this.family.curated ? curatedRecipeBook : data?.book;
     if (typeof data !== 'object' || data === null || typeof data.goal !== 'string' || !Array.isArray(data.commands) || !Array.isArray(data.inventory) || !book) {
       throw new EnvironmentStateError(`The snapshot of ${this.id} is malformed: it needs a goal, commands, an inventory and (unless curated) a recipe book.`);

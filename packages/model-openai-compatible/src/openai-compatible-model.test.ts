@@ -1,9 +1,9 @@
 // OpenAICompatibleModel against a loopback server replaying each server's recorded wire format
 // (fixtures and their sources: src/fixtures/README.md). Retries use an injected sleep: no real waiting.
 import { createServer } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AbortedError, ConfigError, ModelBackendError, type GenerateRequest, type ToolDefinition } from '@worldloop/spec';
-import { loadFixture, loadStreamFixture, ReplayServer } from './fixtures/replay-server.js';
+import { loadFixture, loadStreamFixture, replayServerPerTest } from './fixtures/replay-server.js';
 import { OpenAICompatibleModel, type OpenAICompatibleModelOptions } from './openai-compatible-model.js';
 
 const CHAT = 'POST /v1/chat/completions';
@@ -25,32 +25,15 @@ const ask: GenerateRequest = {
 };
 const askWithTools: GenerateRequest = { ...ask, tools };
 
-let server: ReplayServer;
-let sleeps: number[];
-
-beforeEach(async () => {
-  server = await ReplayServer.start();
-  sleeps = [];
-});
-afterEach(async () => {
-  await server.close();
-});
+const replay = replayServerPerTest();
 
 function model(options: Partial<OpenAICompatibleModelOptions> = {}): OpenAICompatibleModel {
-  return new OpenAICompatibleModel({
-    baseUrl: server.baseUrl,
-    model: 'test-model',
-    random: () => 0.5,
-    sleep: async (durationMs) => {
-      sleeps.push(durationMs);
-    },
-    ...options,
-  });
+  return new OpenAICompatibleModel({ ...replay.connection(), model: 'test-model', ...options });
 }
 
 describe('OpenAICompatibleModel: completions', () => {
   it('returns a plain text completion with usage, timings and the raw body (vLLM)', async () => {
-    server.on(CHAT, loadFixture('vllm-chat-text'));
+    replay.server.on(CHAT, loadFixture('vllm-chat-text'));
     const result = await model({ server: 'vllm' }).generate({ ...ask, sampling: { temperature: 0.2, topP: 0.9, topK: 20, maxTokens: 64, stop: ['\n\n'], seed: 7 } });
     expect(result).toMatchObject({
       text: 'The red key is two cells north of you.',
@@ -62,7 +45,7 @@ describe('OpenAICompatibleModel: completions', () => {
     expect(result.usage).not.toHaveProperty('cachedPromptTokens');
     expect(result.timings!.totalMs).toBeGreaterThanOrEqual(0);
     expect(result.raw).toEqual(loadFixture('vllm-chat-text').body);
-    const [sent] = server.requestsTo(CHAT);
+    const [sent] = replay.server.requestsTo(CHAT);
     expect(sent!.body).toEqual({
       model: 'test-model',
       stream: false,
@@ -80,9 +63,9 @@ describe('OpenAICompatibleModel: completions', () => {
   });
 
   it('asks for logprobs and returns them per token with the alternatives (vLLM); warns where the server has none (Ollama)', async () => {
-    server.on(CHAT, loadFixture('vllm-chat-logprobs'), loadFixture('ollama-chat-tool-call'));
+    replay.server.on(CHAT, loadFixture('vllm-chat-logprobs'), loadFixture('ollama-chat-tool-call'));
     const result = await model({ server: 'vllm' }).generate({ ...ask, logprobs: 2 });
-    expect(server.requestsTo(CHAT)[0]!.body).toMatchObject({ logprobs: true, top_logprobs: 2 });
+    expect(replay.server.requestsTo(CHAT)[0]!.body).toMatchObject({ logprobs: true, top_logprobs: 2 });
     expect(result.logprobs).toHaveLength(3);
     expect(result.logprobs![0]).toEqual({
       token: 'Go',
@@ -95,29 +78,29 @@ describe('OpenAICompatibleModel: completions', () => {
     });
     expect(result.logprobs!.map((token) => token.token).join('')).toBe(result.text);
     const ollama = await model({ server: 'ollama' }).generate({ ...ask, logprobs: 0 });
-    expect(server.requestsTo(CHAT)[1]!.body).not.toHaveProperty('logprobs');
+    expect(replay.server.requestsTo(CHAT)[1]!.body).not.toHaveProperty('logprobs');
     expect(ollama.warnings).toContainEqual(expect.stringMatching(/does not return logprobs/));
     expect(ollama).not.toHaveProperty('logprobs');
     await expect(model({ server: 'vllm' }).generate({ ...ask, logprobs: 21 })).rejects.toBeInstanceOf(ConfigError);
   });
 
   it('reports cached prompt tokens from usage.prompt_tokens_details (vLLM)', async () => {
-    server.on(CHAT, loadFixture('vllm-chat-cached-usage'));
+    replay.server.on(CHAT, loadFixture('vllm-chat-cached-usage'));
     const result = await model({ server: 'vllm' }).generate(ask);
     expect(result.usage).toEqual({ promptTokens: 1312, completionTokens: 4, cachedPromptTokens: 1280 });
   });
 
   it('returns json_schema structured output and sends response_format (llama.cpp)', async () => {
-    server.on(CHAT, loadFixture('llama-cpp-chat-json-schema'));
+    replay.server.on(CHAT, loadFixture('llama-cpp-chat-json-schema'));
     const schema = { type: 'object', properties: { room: { type: 'string' }, objects: { type: 'array', items: { type: 'string' } } }, required: ['room', 'objects'] };
     const result = await model({ server: 'llama-cpp' }).generate({ ...ask, responseSchema: schema });
     expect(JSON.parse(result.text)).toEqual({ room: 'kitchen', objects: ['red key', 'blue box'] });
     expect(result.usage).toEqual({ promptTokens: 96, completionTokens: 19, cachedPromptTokens: 64 });
-    expect(server.requestsTo(CHAT)[0]!.body.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'response', schema, strict: true } });
+    expect(replay.server.requestsTo(CHAT)[0]!.body.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'response', schema, strict: true } });
   });
 
   it('maps images to image_url data URLs, past calls to string arguments, tool results to tool messages', async () => {
-    server.on(CHAT, loadFixture('vllm-chat-text'));
+    replay.server.on(CHAT, loadFixture('vllm-chat-text'));
     await model({ server: 'vllm' }).generate({
       tools,
       messages: [
@@ -126,7 +109,7 @@ describe('OpenAICompatibleModel: completions', () => {
         { role: 'tool', toolCallId: 'call_1', name: 'move', content: 'You moved north.' },
       ],
     });
-    const body = server.requestsTo(CHAT)[0]!.body;
+    const body = replay.server.requestsTo(CHAT)[0]!.body;
     expect(body.messages).toEqual([
       { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] },
       { role: 'assistant', content: '', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'move', arguments: '{"direction":"north"}' } }] },
@@ -136,14 +119,14 @@ describe('OpenAICompatibleModel: completions', () => {
   });
 
   it('does not send what Ollama ignores (top_k, tool_choice, remote image URLs) and says so', async () => {
-    server.on(CHAT, loadFixture('ollama-chat-tool-call'));
+    replay.server.on(CHAT, loadFixture('ollama-chat-tool-call'));
     const result = await model({ server: 'ollama' }).generate({
       tools,
       toolChoice: { name: 'move' },
       sampling: { topK: 40 },
       messages: [{ role: 'user', content: [{ type: 'text', text: 'Look' }, { type: 'image', mediaType: 'image/png', url: 'http://example.com/a.png' }] }],
     });
-    const body = server.requestsTo(CHAT)[0]!.body;
+    const body = replay.server.requestsTo(CHAT)[0]!.body;
     expect(body).not.toHaveProperty('top_k');
     expect(body).not.toHaveProperty('tool_choice');
     expect(body.messages[0].content).toEqual([{ type: 'text', text: 'Look' }]);
@@ -155,24 +138,24 @@ describe('OpenAICompatibleModel: completions', () => {
   });
 
   it('sends tool_choice in the OpenAI forms to servers that read it', async () => {
-    server.on(CHAT, loadFixture('vllm-chat-tool-call'));
+    replay.server.on(CHAT, loadFixture('vllm-chat-tool-call'));
     const vllm = model({ server: 'vllm' });
     await vllm.generate({ ...askWithTools, toolChoice: 'required' });
     await vllm.generate({ ...askWithTools, toolChoice: { name: 'pickup' } });
-    expect(server.requestsTo(CHAT).map((request) => request.body.tool_choice)).toEqual(['required', { type: 'function', function: { name: 'pickup' } }]);
+    expect(replay.server.requestsTo(CHAT).map((request) => request.body.tool_choice)).toEqual(['required', { type: 'function', function: { name: 'pickup' } }]);
   });
 });
 
 describe('OpenAICompatibleModel: tool calls', () => {
   it('reads a native tool call (vLLM shape)', async () => {
-    server.on(CHAT, loadFixture('vllm-chat-tool-call'));
+    replay.server.on(CHAT, loadFixture('vllm-chat-tool-call'));
     const result = await model({ server: 'vllm' }).generate(askWithTools);
     expect(result.toolCalls).toEqual([{ id: 'chatcmpl-tool-4c1f0e9b7a2d4e8f9a3b6c5d2e1f0a9b', name: 'move', arguments: { direction: 'north' } }]);
     expect(result).toMatchObject({ text: '', finishReason: 'tool-calls', warnings: [] });
   });
 
   it('reads a native tool call and timings.cache_n (llama.cpp shape)', async () => {
-    server.on(CHAT, loadFixture('llama-cpp-chat-tool-call'));
+    replay.server.on(CHAT, loadFixture('llama-cpp-chat-tool-call'));
     const result = await model({ server: 'llama-cpp' }).generate(askWithTools);
     expect(result.toolCalls).toEqual([{ id: 'Xb3kQ9mZp2LrT7vN1cWd8sYf4hJg6aEu', name: 'move', arguments: { direction: 'north' } }]);
     expect(result.usage).toEqual({ promptTokens: 212, completionTokens: 21, cachedPromptTokens: 198 });
@@ -180,14 +163,14 @@ describe('OpenAICompatibleModel: tool calls', () => {
   });
 
   it('reads a native tool call (Ollama shape)', async () => {
-    server.on(CHAT, loadFixture('ollama-chat-tool-call'));
+    replay.server.on(CHAT, loadFixture('ollama-chat-tool-call'));
     const result = await model({ server: 'ollama' }).generate(askWithTools);
     expect(result.toolCalls).toEqual([{ id: 'call_k3v9x2qa', name: 'move', arguments: { direction: 'north' } }]);
     expect(result.warnings).toEqual([]);
   });
 
   it('recovers a Hermes <tool_call> left in content by a server without a tool parser', async () => {
-    server.on(CHAT, loadFixture('vllm-chat-hermes-in-content'));
+    replay.server.on(CHAT, loadFixture('vllm-chat-hermes-in-content'));
     const result = await model({ server: 'vllm' }).generate(askWithTools);
     expect(result.toolCalls).toEqual([{ id: 'call00000', name: 'move', arguments: { direction: 'north' } }]);
     expect(result.text).toBe('I should go north first.');
@@ -196,36 +179,36 @@ describe('OpenAICompatibleModel: tool calls', () => {
   });
 
   it('recovers a fenced JSON call in content (Ollama)', async () => {
-    server.on(CHAT, loadFixture('ollama-chat-fenced-json'));
+    replay.server.on(CHAT, loadFixture('ollama-chat-fenced-json'));
     const result = await model({ server: 'ollama' }).generate(askWithTools);
     expect(result.toolCalls).toEqual([{ id: 'call00000', name: 'pickup', arguments: { object: 'red key' } }]);
     expect(result.text).toBe("I'll pick up the key.");
   });
 
   it('does not look for calls in text when no tools were offered', async () => {
-    server.on(CHAT, loadFixture('ollama-chat-fenced-json'));
+    replay.server.on(CHAT, loadFixture('ollama-chat-fenced-json'));
     const result = await model({ server: 'ollama' }).generate(ask);
     expect(result.toolCalls).toEqual([]);
     expect(result.text).toContain('```json');
   });
 
   it('decodes arguments encoded twice as JSON strings, with a warning', async () => {
-    server.on(CHAT, loadFixture('vllm-chat-double-encoded-arguments'));
+    replay.server.on(CHAT, loadFixture('vllm-chat-double-encoded-arguments'));
     const result = await model({ server: 'vllm' }).generate(askWithTools);
     expect(result.toolCalls[0]!.arguments).toEqual({ direction: 'north' });
     expect(result.warnings).toEqual(['Arguments of "move" were a JSON string encoded twice; decoded.']);
   });
 
   it('repairs truncated arguments (missing closing brace) and says so', async () => {
-    server.on(CHAT, loadFixture('vllm-chat-truncated-arguments'));
+    replay.server.on(CHAT, loadFixture('vllm-chat-truncated-arguments'));
     const result = await model({ server: 'vllm' }).generate(askWithTools);
     expect(result.toolCalls[0]).toMatchObject({ name: 'pickup', arguments: { object: 'red key' } });
     expect(result.warnings.join('\n')).toMatch(/truncated; repaired by closing with "}"/);
-    expect(server.requestsTo(CHAT)).toHaveLength(1);
+    expect(replay.server.requestsTo(CHAT)).toHaveLength(1);
   });
 
   it('repairs a call truncated by max_tokens inside content, keeping finish reason length', async () => {
-    server.on(CHAT, loadFixture('vllm-chat-truncated-content'));
+    replay.server.on(CHAT, loadFixture('vllm-chat-truncated-content'));
     const result = await model({ server: 'vllm' }).generate(askWithTools);
     expect(result.toolCalls).toEqual([{ id: 'call00000', name: 'pickup', arguments: { object: 'red key' } }]);
     expect(result.finishReason).toBe('length');
@@ -233,14 +216,14 @@ describe('OpenAICompatibleModel: tool calls', () => {
   });
 
   it('keeps a call to an unknown tool, with a warning', async () => {
-    server.on(CHAT, loadFixture('ollama-chat-unknown-tool'));
+    replay.server.on(CHAT, loadFixture('ollama-chat-unknown-tool'));
     const result = await model({ server: 'ollama' }).generate(askWithTools);
     expect(result.toolCalls).toEqual([{ id: 'call_p0w1z8rt', name: 'teleport', arguments: { to: 'exit' } }]);
     expect(result.warnings).toEqual(['Tool "teleport" is not one of the offered tools (move, pickup); kept as called.']);
   });
 
   it('in json-schema mode, sends no tools, describes them in the system prompt, constrains the reply, parses it', async () => {
-    server.on(CHAT, loadFixture('vllm-chat-json-schema-tool'));
+    replay.server.on(CHAT, loadFixture('vllm-chat-json-schema-tool'));
     const result = await model({ server: 'vllm', toolCallMode: 'json-schema' }).generate({
       ...askWithTools,
       messages: [
@@ -251,7 +234,7 @@ describe('OpenAICompatibleModel: tool calls', () => {
     });
     expect(result.toolCalls).toEqual([{ id: 'call00000', name: 'move', arguments: { direction: 'north' } }]);
     expect(result.finishReason).toBe('tool-calls');
-    const body = server.requestsTo(CHAT)[0]!.body;
+    const body = replay.server.requestsTo(CHAT)[0]!.body;
     expect(body).not.toHaveProperty('tools');
     expect(body.response_format.type).toBe('json_schema');
     expect(body.response_format.json_schema.name).toBe('tool_call_or_text');
@@ -264,19 +247,19 @@ describe('OpenAICompatibleModel: tool calls', () => {
   });
 
   it("in auto mode, switches to json-schema mode for good when the server rejects tools (vLLM without a tool parser)", async () => {
-    server.on(CHAT, loadFixture('vllm-error-tool-choice'), loadFixture('vllm-chat-json-schema-tool'));
+    replay.server.on(CHAT, loadFixture('vllm-error-tool-choice'), loadFixture('vllm-chat-json-schema-tool'));
     const vllm = model({ server: 'vllm' });
     const result = await vllm.generate(askWithTools);
     expect(result.toolCalls).toEqual([{ id: 'call00000', name: 'move', arguments: { direction: 'north' } }]);
     expect(result.warnings[0]).toMatch(/^vLLM rejected native tool calls \("auto" tool choice requires --enable-auto-tool-choice/);
     expect(vllm.effectiveToolCallMode).toBe('json-schema');
     await vllm.generate(askWithTools);
-    const bodies = server.requestsTo(CHAT).map((request) => request.body);
+    const bodies = replay.server.requestsTo(CHAT).map((request) => request.body);
     expect(bodies.map((body) => ('tools' in body ? 'native' : 'json-schema'))).toEqual(['native', 'json-schema', 'json-schema']);
   });
 
   it('in auto mode, asks again in json-schema mode when native arguments are broken', async () => {
-    server.on(CHAT, loadFixture('vllm-chat-broken-arguments'), loadFixture('vllm-chat-json-schema-tool'));
+    replay.server.on(CHAT, loadFixture('vllm-chat-broken-arguments'), loadFixture('vllm-chat-json-schema-tool'));
     const vllm = model({ server: 'vllm' });
     const result = await vllm.generate(askWithTools);
     expect(result.toolCalls).toEqual([{ id: 'call00000', name: 'move', arguments: { direction: 'north' } }]);
@@ -288,16 +271,16 @@ describe('OpenAICompatibleModel: tool calls', () => {
   });
 
   it('in native mode, keeps broken arguments as the raw string with a warning (no second request)', async () => {
-    server.on(CHAT, loadFixture('vllm-chat-broken-arguments'));
+    replay.server.on(CHAT, loadFixture('vllm-chat-broken-arguments'));
     const result = await model({ server: 'vllm', toolCallMode: 'native' }).generate(askWithTools);
     expect(result.toolCalls[0]!.arguments).toBe('{direction: north}');
-    expect(server.requestsTo(CHAT)).toHaveLength(1);
+    expect(replay.server.requestsTo(CHAT)).toHaveLength(1);
   });
 });
 
 describe('OpenAICompatibleModel: streaming', () => {
   it('folds a streamed tool call back into the same result, with the time to the first token (vLLM)', async () => {
-    server.on(CHAT, loadStreamFixture('vllm-chat-stream-tool-call'));
+    replay.server.on(CHAT, loadStreamFixture('vllm-chat-stream-tool-call'));
     const result = await model({ server: 'vllm', stream: true }).generate(askWithTools);
     expect(result).toMatchObject({
       text: '',
@@ -307,36 +290,36 @@ describe('OpenAICompatibleModel: streaming', () => {
       warnings: [],
     });
     expect(result.timings!.firstTokenMs).toBeGreaterThanOrEqual(0);
-    const [sent] = server.requestsTo(CHAT);
+    const [sent] = replay.server.requestsTo(CHAT);
     expect(sent!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     expect(sent!.headers.accept).toBe('text/event-stream');
   });
 
   it('hands text deltas to onTextDelta as they arrive and reads usage and timings from the last chunk (llama.cpp)', async () => {
-    server.on(CHAT, loadStreamFixture('llama-cpp-chat-stream-text'));
+    replay.server.on(CHAT, loadStreamFixture('llama-cpp-chat-stream-text'));
     const deltas: string[] = [];
     const result = await model({ server: 'llama-cpp' }).generate({ ...ask, onTextDelta: (text) => deltas.push(text) });
     expect(deltas).toEqual(['The red', ' key is', ' north.']);
     expect(result).toMatchObject({ text: 'The red key is north.', finishReason: 'stop', usage: { promptTokens: 48, completionTokens: 6, cachedPromptTokens: 40 } });
-    expect(server.requestsTo(CHAT)[0]!.body.stream).toBe(true);
+    expect(replay.server.requestsTo(CHAT)[0]!.body.stream).toBe(true);
   });
 
   it('reads a tool call that arrives whole in one delta (Ollama)', async () => {
-    server.on(CHAT, loadStreamFixture('ollama-chat-stream-tool-call'));
+    replay.server.on(CHAT, loadStreamFixture('ollama-chat-stream-tool-call'));
     const result = await model({ server: 'ollama', stream: true }).generate(askWithTools);
     expect(result).toMatchObject({ toolCalls: [{ id: 'call_7vq2m1xk', name: 'pickup', arguments: { object: 'red key' } }], finishReason: 'tool-calls', usage: { promptTokens: 180 } });
   });
 
   it('retries a failure before the first event, then streams', async () => {
-    server.on(CHAT, loadFixture('llama-cpp-error-loading'), loadStreamFixture('llama-cpp-chat-stream-text'));
+    replay.server.on(CHAT, loadFixture('llama-cpp-error-loading'), loadStreamFixture('llama-cpp-chat-stream-text'));
     const result = await model({ server: 'llama-cpp', stream: true }).generate(ask);
     expect(result.text).toBe('The red key is north.');
-    expect(server.requestsTo(CHAT)).toHaveLength(2);
-    expect(sleeps).toHaveLength(1);
+    expect(replay.server.requestsTo(CHAT)).toHaveLength(2);
+    expect(replay.sleeps).toHaveLength(1);
   });
 
   it('does not retry a stream that breaks off after its first events, and says so', async () => {
-    server.on(CHAT, { stream: loadStreamFixture('llama-cpp-chat-stream-text'), breakAfter: 2 });
+    replay.server.on(CHAT, { stream: loadStreamFixture('llama-cpp-chat-stream-text'), breakAfter: 2 });
     const deltas: string[] = [];
     const error = await model({ server: 'llama-cpp' })
       .generate({ ...ask, onTextDelta: (text) => deltas.push(text) })
@@ -344,12 +327,12 @@ describe('OpenAICompatibleModel: streaming', () => {
     expect(error).toBeInstanceOf(ModelBackendError);
     expect((error as Error).message).toMatch(/streamed response .* broke off .* after 2 events; not retried/);
     expect(deltas).toEqual(['The red']);
-    expect(server.requestsTo(CHAT)).toHaveLength(1);
+    expect(replay.server.requestsTo(CHAT)).toHaveLength(1);
   });
 
   it('turns an error event in the middle of a stream into ModelBackendError with the server message (vLLM)', async () => {
     const stream = loadStreamFixture('vllm-chat-stream-tool-call');
-    server.on(CHAT, {
+    replay.server.on(CHAT, {
       ...stream,
       // vLLM's serving_chat.py yields create_streaming_error_response(): an ErrorResponse as one event.
       events: [stream.events[0], { error: { message: 'The decoder prompt is longer than the maximum model length', type: 'BadRequestError', param: null, code: 400 } }, '[DONE]'],
@@ -357,11 +340,11 @@ describe('OpenAICompatibleModel: streaming', () => {
     const error = await model({ server: 'vllm', stream: true }).generate(ask).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ModelBackendError);
     expect((error as Error).message).toMatch(/in the middle of a streamed completion: The decoder prompt is longer/);
-    expect(server.requestsTo(CHAT)).toHaveLength(1);
+    expect(replay.server.requestsTo(CHAT)).toHaveLength(1);
   });
 
   it('reads a server that ignores stream and answers with one JSON body', async () => {
-    server.on(CHAT, loadFixture('vllm-chat-text'));
+    replay.server.on(CHAT, loadFixture('vllm-chat-text'));
     const deltas: string[] = [];
     const result = await model({ server: 'vllm' }).generate({ ...ask, onTextDelta: (text) => deltas.push(text) });
     expect(result.text).toBe('The red key is two cells north of you.');
@@ -369,7 +352,7 @@ describe('OpenAICompatibleModel: streaming', () => {
   });
 
   it('lets an error thrown by onTextDelta end the call as it is', async () => {
-    server.on(CHAT, loadStreamFixture('llama-cpp-chat-stream-text'));
+    replay.server.on(CHAT, loadStreamFixture('llama-cpp-chat-stream-text'));
     const failure = new RangeError('display closed');
     const error = await model({ server: 'llama-cpp' })
       .generate({ ...ask, onTextDelta: () => { throw failure; } })
@@ -380,48 +363,48 @@ describe('OpenAICompatibleModel: streaming', () => {
 
 describe('OpenAICompatibleModel: failures', () => {
   it('retries a 503 after the Retry-After delay, then succeeds', async () => {
-    server.on(CHAT, { extraHeaders: { 'retry-after': '2' }, reply: loadFixture('llama-cpp-error-loading') }, loadFixture('vllm-chat-text'));
+    replay.server.on(CHAT, { extraHeaders: { 'retry-after': '2' }, reply: loadFixture('llama-cpp-error-loading') }, loadFixture('vllm-chat-text'));
     const result = await model({ server: 'llama-cpp' }).generate(ask);
     expect(result.text).toBe('The red key is two cells north of you.');
-    expect(sleeps).toEqual([2000]);
-    expect(server.requestsTo(CHAT)).toHaveLength(2);
+    expect(replay.sleeps).toEqual([2000]);
+    expect(replay.server.requestsTo(CHAT)).toHaveLength(2);
     expect(result.warnings).toEqual(['Succeeded after 2 attempts.']);
   });
 
   it('backs off exponentially with jitter when no Retry-After is given, and gives up after maxRetries', async () => {
-    server.on(CHAT, loadFixture('llama-cpp-error-loading'));
+    replay.server.on(CHAT, loadFixture('llama-cpp-error-loading'));
     const error = await model({ server: 'llama-cpp', maxRetries: 3, retryBaseDelayMs: 100 })
       .generate(ask)
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ModelBackendError);
     expect(error).toMatchObject({ retryable: true, details: { status: 503, serverMessage: 'Loading model', attempts: 4 } });
     expect((error as Error).message).toMatch(/llama-server at http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions answered 503 Service Unavailable: Loading model/);
-    expect(sleeps).toEqual([75, 150, 300]);
+    expect(replay.sleeps).toEqual([75, 150, 300]);
   });
 
   it('does not retry a 400 and surfaces the server message (legacy vLLM / SGLang error body)', async () => {
-    server.on(CHAT, loadFixture('vllm-error-context-length'));
+    replay.server.on(CHAT, loadFixture('vllm-error-context-length'));
     const error = await model({ server: 'vllm' }).generate(ask).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ModelBackendError);
     expect((error as ModelBackendError).retryable).toBe(false);
     expect((error as Error).message).toMatch(/answered 400 Bad Request: This model's maximum context length is 32768 tokens/);
-    expect(server.requestsTo(CHAT)).toHaveLength(1);
+    expect(replay.server.requestsTo(CHAT)).toHaveLength(1);
   });
 
   it('surfaces Ollama\'s {"error": {...}} body on a 404', async () => {
-    server.on(CHAT, loadFixture('ollama-error-not-found'));
+    replay.server.on(CHAT, loadFixture('ollama-error-not-found'));
     const error = await model({ server: 'ollama', model: 'llama9' }).generate(ask).catch((caught: unknown) => caught);
     expect((error as Error).message).toMatch(/Ollama at .* answered 404 Not Found: model "llama9" not found, try pulling it first/);
-    expect(server.requestsTo(CHAT)).toHaveLength(1);
+    expect(replay.server.requestsTo(CHAT)).toHaveLength(1);
   });
 
   it('times out a hung connection with a retryable error, without retrying it', async () => {
-    server.on(CHAT, { hang: true });
+    replay.server.on(CHAT, { hang: true });
     const error = await model({ server: 'vllm', timeoutMs: 150 }).generate(ask).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ModelBackendError);
     expect(error).toMatchObject({ retryable: true });
     expect((error as Error).message).toMatch(/vLLM at http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions gave no complete response within 150 ms/);
-    expect(server.requestsTo(CHAT)).toHaveLength(1);
+    expect(replay.server.requestsTo(CHAT)).toHaveLength(1);
   });
 
   it('names the URL and how to start the server when the connection is refused', async () => {
@@ -436,65 +419,65 @@ describe('OpenAICompatibleModel: failures', () => {
   });
 
   it('rejects a 200 whose body is not JSON', async () => {
-    server.on(CHAT, { status: 200, text: '<html>Welcome to nginx</html>' });
+    replay.server.on(CHAT, { status: 200, text: '<html>Welcome to nginx</html>' });
     const error = await model().generate(ask).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ModelBackendError);
     expect((error as Error).message).toMatch(/answered 200 with a body that is not JSON: "<html>Welcome to nginx<\/html>"\. Is baseUrl the OpenAI-compatible root/);
   });
 
   it('rejects a JSON reply that is not a chat completion', async () => {
-    server.on(CHAT, { _source: 'test', status: 200, body: { hello: 'world' } });
+    replay.server.on(CHAT, { _source: 'test', status: 200, body: { hello: 'world' } });
     await expect(model().generate(ask)).rejects.toThrow(/not a chat completion \(no choices\[0\]\.message\)/);
   });
 
   it('honours the abort signal at once while a request is in flight', async () => {
-    server.on(CHAT, { hang: true });
+    replay.server.on(CHAT, { hang: true });
     const controller = new AbortController();
     const pending = model({ server: 'vllm' }).generate({ ...ask, signal: controller.signal });
-    await waitFor(() => server.requestsTo(CHAT).length === 1);
+    await waitFor(() => replay.server.requestsTo(CHAT).length === 1);
     controller.abort(new Error('user stop'));
     const error = await pending.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AbortedError);
     expect((error as AbortedError).cause).toEqual(new Error('user stop'));
-    expect(sleeps).toEqual([]);
+    expect(replay.sleeps).toEqual([]);
   });
 
   it('honours an abort while waiting between retries, and never sends an already-aborted request', async () => {
-    server.on(CHAT, loadFixture('llama-cpp-error-loading'));
+    replay.server.on(CHAT, loadFixture('llama-cpp-error-loading'));
     const controller = new AbortController();
     const waiting = model({ sleep: (_durationMs, signal) => new Promise((_resolve, reject) => signal!.addEventListener('abort', () => reject(signal!.reason))) }).generate({
       ...ask,
       signal: controller.signal,
     });
-    await waitFor(() => server.requestsTo(CHAT).length === 1);
+    await waitFor(() => replay.server.requestsTo(CHAT).length === 1);
     controller.abort();
     await expect(waiting).rejects.toBeInstanceOf(AbortedError);
     await expect(model().generate({ ...ask, signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortedError);
-    expect(server.requestsTo(CHAT)).toHaveLength(1);
+    expect(replay.server.requestsTo(CHAT)).toHaveLength(1);
   });
 
   it('keeps at most maxConcurrency requests in flight; queued callers can abort', async () => {
-    server.on(CHAT, { delayMs: 40, reply: loadFixture('vllm-chat-text') });
+    replay.server.on(CHAT, { delayMs: 40, reply: loadFixture('vllm-chat-text') });
     const limited = model({ maxConcurrency: 3 });
     const controller = new AbortController();
     const results = Array.from({ length: 10 }, () => limited.generate(ask));
     let settled = 0;
     for (const result of results) void result.then(() => (settled += 1));
     const queued = limited.generate({ ...ask, signal: controller.signal });
-    await waitFor(() => server.inFlight === 3);
+    await waitFor(() => replay.server.inFlight === 3);
     controller.abort();
     await expect(queued).rejects.toBeInstanceOf(AbortedError);
     expect(settled).toBe(0);
     expect((await Promise.all(results)).every((result) => result.text !== '')).toBe(true);
-    expect(server.maxInFlight).toBe(3);
-    expect(server.requestsTo(CHAT)).toHaveLength(10);
+    expect(replay.server.maxInFlight).toBe(3);
+    expect(replay.server.requestsTo(CHAT)).toHaveLength(10);
     expect(limited.inFlight).toBe(0);
   });
 });
 
 describe('OpenAICompatibleModel: probe and discovery', () => {
   it('detects vLLM, its context window, and picks the served model when none is configured', async () => {
-    server.on(MODELS, loadFixture('vllm-models'));
+    replay.server.on(MODELS, loadFixture('vllm-models'));
     const vllm = model({ model: undefined });
     expect(vllm.modelId).toBe('');
     const probe = await vllm.probe();
@@ -505,13 +488,13 @@ describe('OpenAICompatibleModel: probe and discovery', () => {
   });
 
   it('detects llama-server from owned_by and reads meta.n_ctx_train and input modalities', async () => {
-    server.on(MODELS, loadFixture('llama-cpp-models'));
+    replay.server.on(MODELS, loadFixture('llama-cpp-models'));
     const probe = await model({ model: undefined }).probe();
     expect(probe).toMatchObject({ server: 'llama-cpp', contextTokens: 32768, capabilities: { images: false } });
   });
 
   it('detects SGLang and LM Studio; skips LM Studio embedding models when choosing the model', async () => {
-    server.on(MODELS, loadFixture('sglang-models'), loadFixture('lmstudio-models'));
+    replay.server.on(MODELS, loadFixture('sglang-models'), loadFixture('lmstudio-models'));
     const sglang = await model({ model: undefined }).probe();
     expect(sglang).toMatchObject({ server: 'sglang', contextTokens: 131072 });
     const lmstudio = model({ model: undefined });
@@ -522,18 +505,18 @@ describe('OpenAICompatibleModel: probe and discovery', () => {
   });
 
   it("detects Ollama, asks /api/show, and warns about Ollama's default context window", async () => {
-    server.on(MODELS, loadFixture('ollama-models')).on('POST /api/show', loadFixture('ollama-show'));
+    replay.server.on(MODELS, loadFixture('ollama-models')).on('POST /api/show', loadFixture('ollama-show'));
     const ollama = model({ model: undefined });
     const probe = await ollama.probe();
     expect(probe.server).toBe('ollama');
     expect(ollama.modelId).toBe('qwen2.5:7b');
-    expect(server.requestsTo('POST /api/show')[0]!.body).toEqual({ model: 'qwen2.5:7b' });
+    expect(replay.server.requestsTo('POST /api/show')[0]!.body).toEqual({ model: 'qwen2.5:7b' });
     expect(probe.capabilities).toMatchObject({ toolCalls: true, images: false, contextTokens: 4096 });
     expect(probe.warnings[0]).toMatch(/default context \(OLLAMA_CONTEXT_LENGTH.*not its trained 32768/);
   });
 
   it('warns when the configured model is not served, and lets capability overrides win', async () => {
-    server.on(MODELS, loadFixture('vllm-models'));
+    replay.server.on(MODELS, loadFixture('vllm-models'));
     const vllm = model({ model: 'other', capabilities: { contextTokens: 8192, images: true } });
     const probe = await vllm.probe();
     expect(probe.warnings).toEqual(['Model "other" is not among those served: Qwen/Qwen2.5-7B-Instruct.']);
@@ -541,19 +524,19 @@ describe('OpenAICompatibleModel: probe and discovery', () => {
   });
 
   it('discovers the model lazily on the first generate, once for concurrent callers', async () => {
-    server.on(MODELS, loadFixture('vllm-models')).on(CHAT, loadFixture('vllm-chat-text'));
+    replay.server.on(MODELS, loadFixture('vllm-models')).on(CHAT, loadFixture('vllm-chat-text'));
     const lazy = model({ model: undefined });
     await Promise.all([lazy.generate(ask), lazy.generate(ask)]);
-    expect(server.requestsTo(MODELS)).toHaveLength(1);
-    expect(server.requestsTo(CHAT).map((request) => request.body.model)).toEqual(['Qwen/Qwen2.5-7B-Instruct', 'Qwen/Qwen2.5-7B-Instruct']);
+    expect(replay.server.requestsTo(MODELS)).toHaveLength(1);
+    expect(replay.server.requestsTo(CHAT).map((request) => request.body.model)).toEqual(['Qwen/Qwen2.5-7B-Instruct', 'Qwen/Qwen2.5-7B-Instruct']);
     expect(lazy.server).toBe('vllm');
   });
 
   it('connect() probes before returning, and sends the API key', async () => {
-    server.on(MODELS, loadFixture('vllm-models'));
-    const connected = await OpenAICompatibleModel.connect({ baseUrl: `${server.baseUrl}/`, apiKey: 'secret' });
+    replay.server.on(MODELS, loadFixture('vllm-models'));
+    const connected = await OpenAICompatibleModel.connect({ baseUrl: `${replay.server.baseUrl}/`, apiKey: 'secret' });
     expect(connected.modelId).toBe('Qwen/Qwen2.5-7B-Instruct');
-    expect(server.requestsTo(MODELS)[0]!.headers.authorization).toBe('Bearer secret');
+    expect(replay.server.requestsTo(MODELS)[0]!.headers.authorization).toBe('Bearer secret');
   });
 
   it('rejects bad options with ConfigError', () => {

@@ -1,4 +1,4 @@
-// Public surface of @worldloop/spec: contracts and errors only, no behaviour.
+// Public surface of @worldloop/spec: contracts and errors, plus the checks the contracts define.
 export * from './action-space.js';
 export * from './agent-events.js';
 export * from './embedder.js';
@@ -14,3 +14,4 @@ export * from './tool.js';
 export * from './trajectory.js';
 export * from './world-model.js';
 export * from './reflector.js';
+export * from './environment-checks.js';

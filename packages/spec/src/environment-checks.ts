@@ -1,0 +1,32 @@
+// The two checks every environment implementation makes against this contract: an integer option
+// within its range, and a snapshot taken from the same environment id in the format it writes.
+import type { EnvSnapshot, EnvironmentOptions } from './environment.js';
+import { ConfigError, EnvironmentStateError } from './errors.js';
+
+/**
+ * `options[name]` when it is an integer in [minimum, maximum], undefined when absent; otherwise a
+ * `ConfigError` naming the environment family (`owner`, e.g. `Gridworld`), the option and the value.
+ */
+export function integerEnvironmentOption(owner: string, options: EnvironmentOptions, name: string, minimum: number, maximum: number): number | undefined {
+  const value = options[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum || value > maximum) {
+    throw new ConfigError(`${owner} option ${name} must be an integer from ${minimum} to ${maximum}; got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * The data of `snapshot` once its header is checked against what `restore` of `environmentId`
+ * accepts: the same environment id and the snapshot format `version`. Otherwise an
+ * `EnvironmentStateError` saying which. The data itself is the environment's to validate.
+ */
+export function snapshotData(snapshot: EnvSnapshot, environmentId: string, version: number): unknown {
+  if (snapshot.environmentId !== environmentId) {
+    throw new EnvironmentStateError(`Cannot restore a snapshot of ${snapshot.environmentId} into ${environmentId}; restore it into an environment with that id.`);
+  }
+  if (snapshot.version !== version) {
+    throw new EnvironmentStateError(`Snapshot format version ${snapshot.version} is not supported by ${environmentId} (expected ${version}).`);
+  }
+  return snapshot.data;
+}

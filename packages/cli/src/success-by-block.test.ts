@@ -13,11 +13,12 @@ function episode(episodeIndex: number, success: boolean, status: 'finished' | 'a
 
 describe('formatSuccessByBlock', () => {
   it('gives each block its success rate, in episode order, leaving aborted episodes out', () => {
-    const episodes = [episode(3, true), episode(0, false), episode(1, false, 'aborted'), episode(2, false), episode(4, true), episode(5, true)];
-    expect(formatSuccessByBlock(episodes, 3)).toBe('success by episode block: 1-3 0% | 4-6 100%');
+    const episodes = [episode(3, true), episode(0, false), episode(1, false, 'aborted'), episode(2, false), episode(4, true), episode(5, true), episode(6, false)];
+    expect(formatSuccessByBlock(episodes, 3)).toBe('success by episode block: 1-3 0% | 4-6 100% | 7-7 0%');
   });
 
-  it('has nothing to say with a single block', () => {
+  it('has nothing to say with fewer than two full blocks of episodes', () => {
     expect(formatSuccessByBlock([episode(0, true), episode(1, false)], 20)).toBeUndefined();
+    expect(formatSuccessByBlock([0, 1, 2, 3, 4].map((index) => episode(index, true)), 3)).toBeUndefined();
   });
 });

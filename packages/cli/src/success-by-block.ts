@@ -6,23 +6,25 @@ import type { EpisodeResult } from '@worldloop/core';
 export const SUCCESS_BLOCK_EPISODES = 20;
 
 /**
- * `success by episode block: 1-20 25% | 21-40 80% | ...`, or undefined with fewer than two blocks'
- * worth of episodes (a curve needs two points). Blocks follow episode indices, which the runner
+ * `success by episode block: 1-20 25% | 21-40 80% | ...`, or undefined with fewer than two full
+ * blocks' worth of counted episodes (a curve needs two points). Blocks follow episode indices, which the runner
  * starts in order, so with concurrency N a block's first episodes overlap the previous block's last.
  */
 export function formatSuccessByBlock(episodes: readonly EpisodeResult[], blockEpisodes = SUCCESS_BLOCK_EPISODES): string | undefined {
   const counted = episodes.filter((episode) => episode.outcome.status !== 'aborted');
-  const blocks = new Map<number, { successes: number; episodes: number }>();
+  if (counted.length < 2 * blockEpisodes) return undefined;
+  const blocks = new Map<number, { successes: number; episodes: number; lastIndex: number }>();
   for (const episode of counted) {
     const block = Math.floor(episode.episodeIndex / blockEpisodes);
-    const entry = blocks.get(block) ?? { successes: 0, episodes: 0 };
+    const entry = blocks.get(block) ?? { successes: 0, episodes: 0, lastIndex: episode.episodeIndex };
     entry.episodes += 1;
+    entry.lastIndex = Math.max(entry.lastIndex, episode.episodeIndex);
     if (episode.outcome.success) entry.successes += 1;
     blocks.set(block, entry);
   }
-  if (blocks.size < 2) return undefined;
+  // A block's range ends at its last episode, so a short final block says how short it is.
   const parts = [...blocks.entries()]
     .sort(([left], [right]) => left - right)
-    .map(([block, entry]) => `${block * blockEpisodes + 1}-${block * blockEpisodes + blockEpisodes} ${Math.round((100 * entry.successes) / entry.episodes)}%`);
+    .map(([block, entry]) => `${block * blockEpisodes + 1}-${Math.min(block * blockEpisodes + blockEpisodes, entry.lastIndex + 1)} ${Math.round((100 * entry.successes) / entry.episodes)}%`);
   return `success by episode block: ${parts.join(' | ')}`;
 }

@@ -141,6 +141,11 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
    * this environment's own task (ConfigError otherwise).
    */
   async reset(options: ResetOptions = {}): Promise<ResetResult<GridworldObservation>> {
+    return this.resetSync(options);
+  }
+
+  /** `reset`, done before returning: what the vector environment calls, with no promise per instance. */
+  resetSync(options: ResetOptions = {}): ResetResult<GridworldObservation> {
     if (options.task !== undefined && options.task !== this.task.name) {
       throw new ConfigError(`${this.id} has a single task; create gridworld/${options.task}-v0 instead of passing task ${JSON.stringify(options.task)}.`);
     }
@@ -173,6 +178,14 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
    * `info.success` and `info.stepCount` are set.
    */
   async step(action: string): Promise<StepResult<GridworldObservation>> {
+    return this.stepSync(action);
+  }
+
+  /**
+   * `step`, done before returning: errors are thrown rather than rejected. `GridworldVectorEnvironment`
+   * steps its instances through this, with no promise per instance.
+   */
+  stepSync(action: string): StepResult<GridworldObservation> {
     if (this.grid === undefined) throw new EnvironmentStateError(`step() was called before reset() on ${this.id}; call reset() first.`);
     if (this.ended) {
       throw new EnvironmentStateError(`step() was called after the episode of ${this.id} ended (step ${this.stepCount}); call reset() to start another.`);

@@ -4,6 +4,7 @@ import { GridworldEnvironment, type GridworldEnvironmentOptions } from './gridwo
 import type { GridworldObservation } from './gridworld-observation.js';
 import type { GridworldTaskName } from './gridworld-task.js';
 import { gridworldTasks } from './gridworld-tasks.js';
+import { GridworldVectorEnvironment } from './gridworld-vector-environment.js';
 
 function specFor(name: GridworldTaskName): EnvironmentSpec<GridworldObservation, string> {
   const task = gridworldTasks[name];
@@ -12,12 +13,14 @@ function specFor(name: GridworldTaskName): EnvironmentSpec<GridworldObservation,
     description: task.description,
     hasExpert: true,
     create: (options?: GridworldEnvironmentOptions) => new GridworldEnvironment(name, options),
+    createVector: (size: number, options?: GridworldEnvironmentOptions) => new GridworldVectorEnvironment(name, size, options),
   };
 }
 
 /**
  * Every gridworld task as an `EnvironmentSpec`: GoToLocal, PickupLoc, OpenDoor, UnlockPickup,
- * GoToObjMaze (all `-v0`, all with an expert). `create` accepts `GridworldEnvironmentOptions`.
+ * GoToObjMaze (all `-v0`, all with an expert). `create` accepts `GridworldEnvironmentOptions`;
+ * `createVector` makes a `GridworldVectorEnvironment` with the same options.
  */
 export const gridworldEnvironments: readonly EnvironmentSpec<GridworldObservation, string>[] = (
   Object.keys(gridworldTasks) as GridworldTaskName[]

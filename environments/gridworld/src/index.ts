@@ -1,6 +1,7 @@
 // Public surface of @worldloop/gridworld: the environment, its registered specs and its vocabulary.
 export * from './gridworld-environment.js';
 export * from './gridworld-environments.js';
+export * from './gridworld-vector-environment.js';
 export * from './gridworld-observation.js';
 export * from './gridworld-action-space.js';
 export type { GridworldTaskName } from './gridworld-task.js';

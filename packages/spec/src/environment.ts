@@ -2,6 +2,7 @@
 // optional exact snapshot / restore, and an optional expert. Everything else is a wrapper.
 import type { ActionSpace } from './action-space.js';
 import type { Observation } from './observation.js';
+import type { VectorEnvironment } from './vector-environment.js';
 
 /** Free-form, JSON-serialisable diagnostics returned with a reset or a step. */
 export type Info = Record<string, unknown>;
@@ -81,4 +82,11 @@ export interface EnvironmentSpec<Obs extends Observation = Observation, Act = st
   /** Whether instances offer `expertAction`. */
   readonly hasExpert: boolean;
   create(options?: EnvironmentOptions): Environment<Obs, Act>;
+  /**
+   * Makes `size` instances stepped together (optional capability), for environments where one
+   * `stepMany` call is cheaper than `size` separate steps. Instance `i` must behave exactly like
+   * `create(options)` given the same resets and actions. `size` is a positive integer; `options`
+   * are those of `create`.
+   */
+  createVector?(size: number, options?: EnvironmentOptions): VectorEnvironment<Obs, Act>;
 }

@@ -21,6 +21,8 @@ Usage:
                 [--seed N] [--max-steps N] [--db PATH]
                 [--model SPEC] [--action-mode auto|native|text] [--temperature X] [--max-tokens N]
                 [--threads N] [--context-tokens N]   (the last two: in-process llama-cpp models)
+                [--vectorize]   step the episodes in flight together (gridworld natively); same results
+                [--memory PATH|off] [--reflect rule|model|off] [--skills]   episodic memory (see below)
   worldloop models --probe SPEC [--threads N]  what a model backend supports
   worldloop envs                              list registered environments
   worldloop episodes [--run ID] [--env ID] [--limit N] [--db PATH]
@@ -53,6 +55,12 @@ vllm:, sglang:, llama-server:, ollama:, lmstudio: to name the server (e.g.
 vllm:http://127.0.0.1:8000/v1#Qwen/Qwen2.5-7B-Instruct, ollama:http://127.0.0.1:11434/v1#qwen2.5:7b);
 llama-cpp:<file.gguf> runs a GGUF model in process. WORLDLOOP_API_KEY is sent as a bearer token.
 
+Memory (off by default): --memory .worldloop/memory.db keeps an episodic memory in that SQLite file,
+one namespace per environment; each step recalls from it into the policy's percept and writes what
+happened, both recorded with the step. --reflect rule|model writes lessons at each episode's end (and
+when enough important memories pile up), by rules or with the --model backend; --skills stores the
+actions of each successful episode as a skill and shows the skills of similar missions to LLM policies.
+
 Runs are recorded to ./.worldloop/worldloop.db unless --db says otherwise.
 `;
 
@@ -72,6 +80,10 @@ const OPTIONS = {
   'max-tokens': { type: 'string' },
   threads: { type: 'string' },
   'context-tokens': { type: 'string' },
+  vectorize: { type: 'boolean' },
+  memory: { type: 'string' },
+  reflect: { type: 'string' },
+  skills: { type: 'boolean' },
   probe: { type: 'string' },
   'world-model': { type: 'string' },
   'planner-actions': { type: 'string' },
@@ -94,7 +106,7 @@ const OPTIONS = {
 
 /** Which flags each command takes; anything else is a usage error. */
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
-  run: ['env', 'policy', 'episodes', 'concurrency', 'seed', 'max-steps', 'db', 'model', 'action-mode', 'temperature', 'max-tokens', 'threads', 'context-tokens', 'resume'],
+  run: ['env', 'policy', 'episodes', 'concurrency', 'seed', 'max-steps', 'db', 'model', 'action-mode', 'temperature', 'max-tokens', 'threads', 'context-tokens', 'resume', 'memory', 'reflect', 'skills', 'vectorize'],
   models: ['probe', 'threads'],
   envs: [],
   episodes: ['db', 'run', 'env', 'limit'],

@@ -19,6 +19,7 @@ import {
   type HistoryEntry,
   type Info,
   type MemoryHit,
+  type MemoryKind,
   type MemoryReference,
   type MemoryStore,
   type NewMemory,
@@ -27,6 +28,7 @@ import {
   type Policy,
   type Prediction,
   type PredictionComparison,
+  type Skill,
   type StepRecord,
   type ToolBox,
   type ToolCall,
@@ -37,6 +39,7 @@ import {
 import { AgentEventBus } from './agent-event-bus.js';
 import { observationRecord } from './observation-record.js';
 import { comparePrediction } from './prediction-comparison.js';
+import { recallSkills, type RecallSkillsOptions } from './skill-library.js';
 import type { ToolAccess, ToolRegistry } from './tool-registry.js';
 
 /** How an agent remembers: where, under which namespace, and what each step becomes. */
@@ -48,6 +51,14 @@ export interface AgentMemoryOptions {
   readonly recallLimit?: number;
   /** Turns a finished step into memories to write (default: one `action-outcome` memory). */
   readonly toMemories?: (step: StepRecord, episode: EpisodeContext) => NewMemory[];
+  /**
+   * Recall skills (`skill` memories, as a `SkillLibrary` writes them) by similarity to the mission
+   * (the environment id when there is none), once at the start of each episode, and hand them to
+   * the policy in every percept's `skills` (listed in each step's `memoryReads`). Namespaces default
+   * to the agent's own, the limit to 3. Absent (default): no skills are recalled, and skill memories
+   * may come up among the other memories; present, they are kept out of `memories`.
+   */
+  readonly skills?: RecallSkillsOptions;
 }
 
 /** A world model attached to an agent: it predicts every action's outcome before the action is sent. */
@@ -195,6 +206,7 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
 
     try {
       episodePolicy = await this.options.policy.begin(episode);
+      const skills = this.options.memory?.skills ? await this.recallSkills(episode) : undefined;
       while (!terminated && !truncated) {
         if (signal.aborted) {
           status = 'aborted';
@@ -210,7 +222,7 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
 
         // perceive
         const memories = this.options.memory ? await this.recall(observation, episode) : NO_MEMORIES;
-        const percept: Percept<Obs> = feedback === undefined ? { observation, memories } : { observation, memories, feedback };
+        const percept: Percept<Obs> = { observation, memories, ...(skills !== undefined ? { skills } : {}), ...(feedback !== undefined ? { feedback } : {}) };
         const t1 = performance.now();
 
         // plan
@@ -313,7 +325,7 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
             toolCalls,
             modelCalls: decision.modelCalls ?? [],
             guardVerdicts,
-            memoryReads: memories.map((hit): MemoryReference => ({ id: hit.record.id, score: hit.score })),
+            memoryReads: memoryReads(memories, skills),
             memoryWrites: [],
             ...(foresight !== undefined && hindsight !== undefined
               ? { worldModel: { name: worldModel!.model.name, prediction: foresight.prediction, error: hindsight.comparison } }
@@ -390,8 +402,14 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
     return memory.store.recall({
       text: episode.mission ? `${episode.mission}\n${observation.text}` : observation.text,
       namespaces: [this.memoryNamespace()],
+      ...(memory.skills ? { kinds: KINDS_BESIDE_SKILLS } : {}),
       limit: memory.recallLimit ?? 5,
     });
+  }
+
+  private async recallSkills(episode: EpisodeContext): Promise<readonly Skill[]> {
+    const { store, skills } = this.options.memory!;
+    return recallSkills(store, episode.mission ?? episode.environmentId, { namespaces: [this.memoryNamespace()], ...skills });
   }
 
   private async remember(step: StepRecord, episode: EpisodeContext, surprise?: NewMemory): Promise<MemoryReference[]> {
@@ -494,6 +512,15 @@ function surpriseMemory(step: StepRecord, observation: Observation, episode: Epi
 }
 
 const NO_MEMORIES: readonly MemoryHit[] = Object.freeze([]);
+/** Every memory kind but `skill`, checked complete by the compiler: what the perceive stage recalls when skills are recalled apart. */
+const KINDS_BESIDE_SKILLS = Object.keys({ observation: true, 'action-outcome': true, reflection: true, fact: true } satisfies Record<Exclude<MemoryKind, 'skill'>, true>) as MemoryKind[];
+
+/** What a step read from memory: the recalled memories, then the skills shown with them. */
+function memoryReads(memories: readonly MemoryHit[], skills: readonly Skill[] | undefined): MemoryReference[] {
+  const reads = memories.map((hit): MemoryReference => ({ id: hit.record.id, score: hit.score }));
+  for (const skill of skills ?? []) reads.push({ id: skill.id, score: skill.score });
+  return reads;
+}
 const EMPTY_TOOL_BOX: ToolBox = Object.freeze({
   definitions: [],
   call: async (name: string) => ({ ok: false as const, error: { code: 'tool-input', message: `Unknown tool ${JSON.stringify(name)}. This agent has no tools.` }, durationMs: 0 }),

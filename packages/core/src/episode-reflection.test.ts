@@ -1,12 +1,14 @@
 // Reflection hooked onto the agent: lessons written at episode end and past the importance
-// threshold, linked to their sources, and recalled by the next attempt at the task (Reflexion).
+// threshold, linked to their sources, announced as `reflection-write`, awaited by the end of a
+// run, and recalled by the next attempt at the task (Reflexion).
 import { describe, expect, it } from 'vitest';
-import type { ReflectionInput, Reflector } from '@worldloop/spec';
+import type { AgentEventPayloads, ReflectionInput, ReflectionResult, Reflector } from '@worldloop/spec';
 import { InMemoryMemoryStore, LineWorldEnvironment, ScriptedLanguageModel, ScriptedPolicy } from '@worldloop/testkit';
 import { Agent } from './agent.js';
 import { EpisodeReflection } from './episode-reflection.js';
 import { ExpertPolicy } from './expert-policy.js';
 import { LanguageModelReflector } from './language-model-reflector.js';
+import { Runner } from './runner.js';
 import { RuleReflector } from './rule-reflector.js';
 
 const namespace = 'agent:reflexion';
@@ -59,6 +61,60 @@ describe('EpisodeReflection', () => {
     expect(refusals[0]!.links).toHaveLength(2);
   });
 
+  it('announces every reflection written as reflection-write: trigger, last step, ids, texts and sources', async () => {
+    const policy = new ScriptedPolicy(['jump', 'jump', 'wait', 'left']);
+    const { reflection, agent } = setUp(policy, new RuleReflector(), 1);
+    const announced: AgentEventPayloads['reflection-write'][] = [];
+    agent.events.on('reflection-write', (event) => announced.push(event));
+    const stepWrites: string[] = [];
+    agent.events.on('step-end', ({ step }) => stepWrites.push(...step.memoryWrites.map((write) => write.id)));
+    await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+    await reflection.settled();
+
+    expect(announced.map((event) => [event.trigger, event.stepIndex, event.sourceMemoryIds.length])).toEqual([
+      ['importance-threshold', 1, 2],
+      ['episode-end', 3, 4],
+    ]);
+    expect(announced.flatMap((event) => event.reflections)).toEqual(reflection.reflections);
+    expect(announced[1]!.sourceMemoryIds).toEqual(stepWrites);
+    for (const event of announced) {
+      expect(event.episode).toBe(policy.episodes[0]);
+      for (const record of event.reflections) {
+        expect(record.id).toMatch(/./);
+        expect(record.text).toMatch(/^In reach the goal/);
+        expect(event.sourceMemoryIds).toEqual(expect.arrayContaining([...(record.links ?? [])]));
+      }
+    }
+    // A lesson drawn in the middle of the episode names the step it was drawn after; the episode's lessons do not.
+    expect(announced[0]!.reflections[0]!.provenance).toEqual({ stepIndex: 1 });
+    expect(announced[1]!.reflections.every((record) => record.provenance === undefined || record.provenance.stepIndex === undefined)).toBe(true);
+  });
+
+  it('ends a run only once its reflections are written, without holding up the loop', async () => {
+    const gate = new GatedReflector(new RuleReflector());
+    const { reflection, agent } = setUp(new ScriptedPolicy(['left']), gate, Infinity);
+    const order: string[] = [];
+    agent.events.on('episode-end', ({ episode }) => order.push(`episode-end ${episode.episodeIndex}`));
+    agent.events.on('reflection-write', ({ episode }) => order.push(`reflection-write ${episode.episodeIndex}`));
+    agent.events.on('run-end', () => order.push('run-end'));
+    const bothEnded = new Promise<void>((resolve) => agent.events.on('episode-end', ({ episode }) => episode.episodeIndex === 1 && resolve()));
+    const running = new Runner(agent).run({ createEnvironment: () => new LineWorldEnvironment(), episodes: 2 });
+    // Both episodes end while the first reflection is still held back: the loop did not wait for it.
+    await bothEnded;
+    expect(gate.calls).toBe(1);
+    expect(order).toEqual(['episode-end 0', 'episode-end 1']);
+    gate.open();
+    await running;
+    expect(order).toEqual(['episode-end 0', 'episode-end 1', 'reflection-write 0', 'reflection-write 1', 'run-end']);
+    expect(reflection.reflections).toHaveLength(2);
+  });
+
+  it('fails the run when a reflection cannot be written', async () => {
+    const broken: Reflector = { name: 'broken-links', reflect: async (input) => ({ memories: [{ kind: 'reflection', text: 'x', namespace: input.namespace, links: ['missing'] }], warnings: [] }) };
+    const { agent } = setUp(new ScriptedPolicy(['left']), broken);
+    await expect(new Runner(agent).run({ createEnvironment: () => new LineWorldEnvironment(), episodes: 1 })).rejects.toThrow(/missing/);
+  });
+
   it('summarises a success with its action sequence', async () => {
     const { reflection, agent } = setUp(new ExpertPolicy(), new RuleReflector());
     await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 });
@@ -105,5 +161,25 @@ class RecordingReflector implements Reflector {
   reflect(input: ReflectionInput) {
     this.inputs.push(input);
     return this.inner.reflect(input);
+  }
+}
+
+/** Holds every reflection back until `open()` is called. */
+class GatedReflector implements Reflector {
+  readonly name = 'gated';
+  /** Reflections started so far. */
+  calls = 0;
+  private release!: () => void;
+  private readonly opened = new Promise<void>((resolve) => (this.release = resolve));
+  constructor(private readonly inner: Reflector) {}
+
+  async reflect(input: ReflectionInput): Promise<ReflectionResult> {
+    this.calls++;
+    await this.opened;
+    return this.inner.reflect(input);
+  }
+
+  open(): void {
+    this.release();
   }
 }

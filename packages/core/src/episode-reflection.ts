@@ -1,7 +1,7 @@
 // Reflection hooked onto an agent without touching its loop: a MemoryStore wrapper that sees what
-// the agent writes, and listeners on `step-end` / `episode-end` that run a `Reflector` and write
-// its lessons. Reflection runs after the events, off the loop: await `settled()` before relying
-// on the reflections (before the retry of a task). Concurrent episodes are kept apart.
+// the agent writes, and listeners on `step-end` / `episode-end` that run a `Reflector`, write its
+// lessons and announce them (`reflection-write`). Reflection runs off the loop: a Runner's run ends
+// only once it is written, but a caller of `runEpisode` awaits `settled()` before the retry of a task.
 import type { EpisodeContext, EpisodeOutcome, MemoryHit, MemoryRecord, MemoryStore, NewMemory, Provenance, RecallQuery, Reflector, StepRecord } from '@worldloop/spec';
 import type { AgentEventBus } from './agent-event-bus.js';
 import { BackgroundWrites } from './background-writes.js';
@@ -36,6 +36,14 @@ interface EpisodeState {
  * Writes reflections at episode end and whenever enough important memories piled up (Reflexion:
  * lessons of a failed attempt are there for the next). Wire it in two places: give `store` to the
  * agent's `memory.store`, and `attach` the agent's events.
+ *
+ * Each write is emitted as `reflection-write` on the attached bus and handed to its `waitUntil`, so
+ * a `Runner` ends its run only once every reflection is written. The reflections carry the
+ * provenance of what they reflect on: run and episode, plus the last step for a reflection in the
+ * middle of an episode. That is how the trajectory leads to them: an episode's reflections are
+ * `store.recall({ episodeId, kinds: ['reflection'] })`, and their `links` lead to the step memories,
+ * which the steps' `memoryWrites` list. (The episode's own record cannot list them: it is ended,
+ * durably, before reflection starts, and the loop does not wait for a model to reflect.)
  *
  * @example
  * const reflection = new EpisodeReflection({ store, reflector: new RuleReflector(), namespace: 'agent:a' });
@@ -72,8 +80,8 @@ export class EpisodeReflection {
 
   /** Listens to `step-end` and `episode-end` of `events`; returns a function that stops listening. */
   attach(events: AgentEventBus): () => void {
-    const onStep = ({ episode, step }: { episode: EpisodeContext; step: StepRecord }): void => this.onStep(episode, step);
-    const onEnd = ({ episode, outcome }: { episode: EpisodeContext; outcome: EpisodeOutcome }): void => this.onEnd(episode, outcome);
+    const onStep = ({ episode, step }: { episode: EpisodeContext; step: StepRecord }): void => this.onStep(events, episode, step);
+    const onEnd = ({ episode, outcome }: { episode: EpisodeContext; outcome: EpisodeOutcome }): void => this.onEnd(events, episode, outcome);
     events.on('step-end', onStep);
     events.on('episode-end', onEnd);
     return () => {
@@ -96,7 +104,7 @@ export class EpisodeReflection {
     return state;
   }
 
-  private onStep(episode: EpisodeContext, step: StepRecord): void {
+  private onStep(events: AgentEventBus, episode: EpisodeContext, step: StepRecord): void {
     const state = this.state(episode);
     state.steps.push(step);
     state.allSteps.push(step);
@@ -114,22 +122,25 @@ export class EpisodeReflection {
       state.steps = [];
       state.memories = [];
       state.importance = 0;
-      this.enqueue(episode, state, steps, memories, undefined);
+      this.enqueue(events, episode, state, steps, memories, undefined);
     }
   }
 
-  private onEnd(episode: EpisodeContext, outcome: EpisodeOutcome): void {
+  private onEnd(events: AgentEventBus, episode: EpisodeContext, outcome: EpisodeOutcome): void {
     const state = this.state(episode);
     this.episodes.delete(episode);
-    this.enqueue(episode, state, state.allSteps, state.allMemories, outcome);
+    this.enqueue(events, episode, state, state.allSteps, state.allMemories, outcome);
   }
 
-  private enqueue(episode: EpisodeContext, state: EpisodeState, steps: StepRecord[], memories: MemoryRecord[], outcome: EpisodeOutcome | undefined): void {
+  private enqueue(events: AgentEventBus, episode: EpisodeContext, state: EpisodeState, steps: StepRecord[], memories: MemoryRecord[], outcome: EpisodeOutcome | undefined): void {
+    const stepIndex = steps.at(-1)?.stepIndex;
+    // At episode end the lesson is the episode's; in the middle, it was drawn after a given step.
     const provenance: Provenance = {
       ...(episode.runId !== undefined ? { runId: episode.runId } : {}),
       ...(episode.episodeId !== undefined ? { episodeId: episode.episodeId } : {}),
+      ...(outcome === undefined && stepIndex !== undefined ? { stepIndex } : {}),
     };
-    this.writes.add(async () => {
+    const write = this.writes.add(async () => {
       const result = await this.options.reflector.reflect({
         memories,
         steps,
@@ -146,7 +157,16 @@ export class EpisodeReflection {
       const fresh = result.memories.filter((memory) => !state.written.has(memory.text));
       if (fresh.length === 0) return;
       for (const memory of fresh) state.written.add(memory.text);
-      this.reflections.push(...(await this.options.store.write(fresh)));
+      const reflections = await this.options.store.write(fresh);
+      this.reflections.push(...reflections);
+      events.emit('reflection-write', {
+        episode,
+        trigger: outcome === undefined ? 'importance-threshold' : 'episode-end',
+        ...(stepIndex !== undefined ? { stepIndex } : {}),
+        reflections,
+        sourceMemoryIds: memories.map((memory) => memory.id),
+      });
     });
+    events.waitUntil(write);
   }
 }

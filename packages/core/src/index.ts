@@ -21,3 +21,5 @@ export * from './skill-library.js';
 export * from './background-writes.js';
 export * from './text-similarity.js';
 export * from './prediction-comparison.js';
+export * from './sync-vector-environment.js';
+export * from './vector-environment-pool.js';

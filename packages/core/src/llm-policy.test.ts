@@ -13,6 +13,7 @@ import {
   type MemoryRecord,
   type MemoryStore,
   type NewMemory,
+  type RecallQuery,
   type StepRecord,
 } from '@worldloop/spec';
 import { RecordedLanguageModel, ScriptedLanguageModel, generateResult, type ScriptedAnswer, type TestLanguageModelOptions } from '@worldloop/testkit';
@@ -300,6 +301,49 @@ describe('LlmPolicy', () => {
       });
       expect(steps[1]!.modelCalls).toHaveLength(2);
       expect(steps[1]!.memoryReads).toEqual([{ id: 'r1', score: 0.9 }]);
+    }
+  });
+
+  it('shows recalled skills, apart from memories, in the volatile tail of the current step only', async () => {
+    const queries: RecallQuery[] = [];
+    const skillRecord: MemoryRecord = {
+      id: 's1',
+      kind: 'skill',
+      text: 'Skill: go to the red ball: left, forward',
+      namespace: 'n',
+      importance: 0.8,
+      createdAt: 0,
+      payload: { name: 'go to the red ball', actions: ['left', 'forward'] },
+    };
+    const store: MemoryStore = {
+      write: async (memories: readonly NewMemory[]) => memories.map((memory, index): MemoryRecord => ({ ...memory, id: `m${index}`, importance: 0.5, createdAt: 0 })),
+      recall: async (query: RecallQuery): Promise<readonly MemoryHit[]> => {
+        queries.push(query);
+        const record: MemoryRecord = query.kinds?.includes('skill') && query.kinds.length === 1 ? skillRecord : { id: 'r1', kind: 'fact', text: 'MEMO the door is locked', namespace: 'n', importance: 0.5, createdAt: 0 };
+        return [{ record, score: 0.7, components: { lexical: 1, vector: 0, recency: 0, importance: 0.5 } }];
+      },
+      close: async () => undefined,
+    };
+    for (const mode of ['text', 'native'] as const) {
+      queries.length = 0;
+      const environment = gridworld();
+      const { steps } = await runEpisode(environment, { model: expertModel(environment, mode), actionMode: mode }, { seed: 2, memory: { store, skills: { limit: 2 } } });
+      expect(steps.length).toBeGreaterThan(2);
+      // Skills once per episode, by mission; memories at every step, skills left out of them.
+      expect(queries.filter((query) => query.kinds?.includes('skill'))).toEqual([expect.objectContaining({ kinds: ['skill'], limit: 2, text: steps[0]!.observation.mission })]);
+      expect(queries.slice(1).every((query) => query.kinds !== undefined && !query.kinds.includes('skill'))).toBe(true);
+      for (const step of steps) {
+        for (const call of step.modelCalls) {
+          const holders = call.messages.map((message, index) => (text(message).includes('Skills that worked before') ? index : -1)).filter((index) => index >= 0);
+          const opening = call.messages.findLastIndex((message) => message.role === 'user' && text(message).startsWith('Observation:'));
+          expect(holders).toEqual([opening]);
+          expect(text(call.messages[opening])).toContain(
+            'Skills that worked before on similar missions:\n- go to the red ball: left, forward\n\nMemories that may help:\n- MEMO the door is locked\n\nValid actions now:',
+          );
+          expect(text(call.messages[0])).not.toContain('Skills that worked before');
+        }
+        expect(step.memoryReads).toEqual([{ id: 'r1', score: 0.7 }, { id: 's1', score: 0.7 }]);
+      }
     }
   });
 

@@ -248,6 +248,7 @@ class LlmEpisodePolicy implements EpisodePolicy<Observation, string> {
       { observationText: percept.observation.text, ...(feedback !== undefined ? { feedback } : {}), ...(reward !== undefined ? { reward } : {}) },
       {
         ...(showParts && percept.observation.parts ? { parts: percept.observation.parts } : {}),
+        ...(percept.skills !== undefined ? { skills: percept.skills } : {}),
         memories: percept.memories,
         ...(validActions ? { validActions } : {}),
         stepIndex,

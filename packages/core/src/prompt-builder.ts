@@ -1,11 +1,11 @@
 // Builds one episode's chat prompt so that model servers can reuse their KV cache from step to step:
 // the system message (instructions, action language, tools in text mode, mission) is first and
 // byte-identical for the whole episode; earlier steps follow as turns that are appended and never
-// rewritten; the volatile parts of the current step (labelled observation parts, recalled memories,
-// valid actions, step counter) come last, in the current turn's opening message only. Deterministic:
+// rewritten; the volatile parts of the current step (labelled observation parts, recalled skills and
+// memories, valid actions, step counter) come last, in the current turn's opening message only. Deterministic:
 // no timestamps, no random ids. Over budget, the oldest turns are dropped in chunks and one fixed
 // marker opens the first message after the system message; reuse breaks from there, once per chunk.
-import { ConfigError, type ChatMessage, type MemoryHit, type ObservationPart, type ToolDefinition } from '@worldloop/spec';
+import { ConfigError, type ChatMessage, type MemoryHit, type ObservationPart, type Skill, type ToolDefinition } from '@worldloop/spec';
 import { estimateTokensByCharacters, type TokenEstimator } from './token-estimator.js';
 
 /** Options of a {@link PromptBuilder}; everything here is fixed for the episode. */
@@ -48,6 +48,8 @@ export interface TurnOpening {
 export interface VolatileContext {
   /** Parts of the current observation; text parts are shown under their label, images are skipped. */
   readonly parts?: readonly ObservationPart[];
+  /** Skills of earlier successful episodes on similar missions, shown as `name: action, action, ...`. */
+  readonly skills?: readonly Skill[];
   readonly memories?: readonly MemoryHit[];
   readonly validActions?: readonly string[];
   /** Steps taken so far in the episode (0-based index of this step). */
@@ -242,6 +244,9 @@ function volatileText(volatile: VolatileContext): string {
   const sections: string[] = [];
   for (const part of volatile.parts ?? []) {
     if (part.type === 'text') sections.push(`${part.label ?? 'view'}:\n${part.text}`);
+  }
+  if (volatile.skills && volatile.skills.length > 0) {
+    sections.push(['Skills that worked before on similar missions:', ...volatile.skills.map((skill) => `- ${skill.name}: ${skill.actions.join(', ')}`)].join('\n'));
   }
   if (volatile.memories && volatile.memories.length > 0) {
     sections.push(['Memories that may help:', ...volatile.memories.map((hit) => `- ${hit.record.text}`)].join('\n'));

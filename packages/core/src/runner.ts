@@ -2,14 +2,34 @@
 // seeds derived deterministically from a base seed, progress reported as events. An episode that
 // fails is recorded and counted; the run goes on. A store failure or an abort stops the run.
 import { setMaxListeners } from 'node:events';
-import { ConfigError, type Environment, type JsonValue, type Observation, type RunProgress, type RunStatus } from '@worldloop/spec';
+import {
+  ConfigError,
+  type Environment,
+  type JsonValue,
+  type Observation,
+  type RunProgress,
+  type RunStatus,
+  type VectorEnvironment,
+} from '@worldloop/spec';
 import type { Agent, EpisodeResult } from './agent.js';
 import { deriveSeed } from './seeded-random.js';
+import { VectorEnvironmentPool } from './vector-environment-pool.js';
 
 /** Options of a run. */
 export interface RunOptions<Obs extends Observation = Observation, Act = string> {
-  /** Makes a fresh environment; called once per concurrent slot, instances are reused across episodes. */
-  readonly createEnvironment: () => Environment<Obs, Act>;
+  /**
+   * Makes a fresh environment; called once per concurrent slot, instances are reused across episodes.
+   * Give this or `createVectorEnvironment`.
+   */
+  readonly createEnvironment?: () => Environment<Obs, Act>;
+  /**
+   * Makes a vector environment of `size` instances (one per concurrent slot), used instead of
+   * `createEnvironment`: each slot runs its episodes on its own instance, and the steps the slots
+   * ask for together go out in one `stepMany` call (see `VectorEnvironmentPool`), which pays off
+   * when the policy answers many episodes at once (a synchronous or batching policy). Seeds and
+   * results are those of the plain path.
+   */
+  readonly createVectorEnvironment?: (size: number) => VectorEnvironment<Obs, Act>;
   /** Number of episodes (at least 1); with `runId`, the run's episodes requested. */
   readonly episodes: number;
   /**
@@ -64,7 +84,11 @@ export interface RunSummary {
 export class Runner<Obs extends Observation = Observation, Act = string> {
   constructor(private readonly agent: Agent<Obs, Act>) {}
 
-  /** Runs the episodes and returns their summary; rejects only on store failures and bad options. */
+  /**
+   * Runs the episodes and returns their summary; rejects only on store failures and bad options.
+   * The run ends (`endRun`, `run-end`) once the work listeners handed to the bus's `waitUntil` is
+   * done (reflections and skills being written); a failure of that work fails the run.
+   */
   async run(options: RunOptions<Obs, Act>): Promise<RunSummary> {
     const episodes = options.episodes;
     const concurrency = options.concurrency ?? 1;
@@ -78,7 +102,7 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
     if (options.runId !== undefined && store === undefined) throw new ConfigError(`runId ${options.runId} was given but the agent has no trajectory store to record into; give the Agent a store.`);
     const toRun = indices.length;
     const slots = Math.min(concurrency, toRun);
-    const environments = Array.from({ length: slots }, () => options.createEnvironment());
+    const environments = createSlotEnvironments(options, slots);
     const environmentId = environments[0]!.id;
 
     const run = options.runId !== undefined
@@ -160,10 +184,13 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
       })));
       const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failure) throw failure.reason;
+      // What listeners still write off the loop (reflections, skills) belongs to the run: wait for it.
+      await events.settled();
       if (options.signal?.aborted) status = 'aborted';
     } catch (error) {
       status = 'failed';
       events.emit('error', { error: error instanceof Error ? error : new Error(String(error)) });
+      await events.settled().catch(() => undefined); // the first failure is the one reported
       throw error;
     } finally {
       options.signal?.removeEventListener('abort', onOuterAbort);
@@ -194,6 +221,21 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
       stepsPerSecond: (stepsTaken / elapsedMs) * 1000,
     };
   }
+}
+
+/** One environment per slot: made by `createEnvironment`, or the slots of a pool over one vector environment. */
+function createSlotEnvironments<Obs extends Observation, Act>(options: RunOptions<Obs, Act>, slots: number): Environment<Obs, Act>[] {
+  const { createEnvironment, createVectorEnvironment } = options;
+  if ((createEnvironment === undefined) === (createVectorEnvironment === undefined)) {
+    throw new ConfigError('Give the runner exactly one of createEnvironment and createVectorEnvironment.');
+  }
+  if (createEnvironment !== undefined) return Array.from({ length: slots }, () => createEnvironment());
+  const vector = createVectorEnvironment!(slots);
+  if (vector.size !== slots) {
+    void vector.close();
+    throw new ConfigError(`createVectorEnvironment(${slots}) made ${vector.id} with ${vector.size} instances; it must make exactly the size asked for.`);
+  }
+  return [...new VectorEnvironmentPool(vector).environments];
 }
 
 /** Refuses episode indices outside [0, episodes), repeated, or none at all. */

@@ -1,5 +1,6 @@
 // SkillLibrary: successful action sequences stored as skills named after the mission, recalled by
-// similarity to a new mission; failures and repeats write nothing.
+// similarity to a new mission; failures and repeats write nothing. An agent recalling skills hands
+// them to its policy in every percept, apart from its memories.
 import { describe, expect, it } from 'vitest';
 import { InMemoryMemoryStore, LineWorldEnvironment, ScriptedPolicy } from '@worldloop/testkit';
 import { Agent } from './agent.js';
@@ -42,5 +43,31 @@ describe('SkillLibrary', () => {
     expect(skills[0]!.score).toBeGreaterThan(skills[1]!.score);
     const library = new SkillLibrary({ store, namespace: 'agent:b' });
     expect((await library.recall('green ball')).map((skill) => skill.actions)).toEqual([['left']]);
+  });
+
+  it('hands the skills of earlier successes to the policy of an agent that recalls skills, apart from its memories', async () => {
+    const store = new InMemoryMemoryStore();
+    const namespace = 'agent:a';
+    const library = new SkillLibrary({ store, namespace });
+    const expert = new Agent({ policy: new ExpertPolicy(), memory: { store, namespace } });
+    library.attach(expert.events);
+    await expert.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+    await library.settled();
+
+    const policy = new ScriptedPolicy(['right']);
+    const learner = new Agent({ policy, memory: { store, namespace, skills: {} }, maxSteps: 2 });
+    const steps: string[][] = [];
+    learner.events.on('step-end', ({ step }) => steps.push(step.memoryReads.map((read) => read.id)));
+    await learner.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+    const skillId = library.skills[0]!.id;
+    for (const input of policy.inputs) {
+      expect(input.percept.skills).toEqual([expect.objectContaining({ id: skillId, name: 'reach the goal', actions: ['right', 'right', 'right'], environmentId: 'testkit/LineWorld-v0' })]);
+      expect(input.percept.memories.length).toBeGreaterThan(0);
+      expect(input.percept.memories.every((hit) => hit.record.kind !== 'skill')).toBe(true);
+    }
+    expect(steps.every((reads) => reads.at(-1) === skillId)).toBe(true);
+    const plain = new ScriptedPolicy(['right']);
+    await new Agent({ policy: plain, memory: { store, namespace }, maxSteps: 1 }).runEpisode(new LineWorldEnvironment(), { seed: 1 });
+    expect(plain.inputs[0]!.percept.skills).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 // Skills after Voyager: the action sequence of each successful episode stored as a `skill` memory
 // named after its mission, and recalled by similarity to a new mission. Sequences are replayable
 // only in worlds as deterministic as the one they came from; treat them as hints for a policy.
-import type { EpisodeContext, EpisodeOutcome, MemoryHit, MemoryRecord, MemoryStore, NewMemory, StepRecord } from '@worldloop/spec';
+import type { EpisodeContext, EpisodeOutcome, MemoryHit, MemoryRecord, MemoryStore, NewMemory, Skill, StepRecord } from '@worldloop/spec';
 import type { AgentEventBus } from './agent-event-bus.js';
 import { BackgroundWrites } from './background-writes.js';
 
@@ -15,19 +15,6 @@ export interface SkillLibraryOptions {
   readonly importance?: number;
 }
 
-/** A recalled skill. */
-export interface Skill {
-  /** Id of its `skill` memory. */
-  readonly id: string;
-  /** The mission it was learnt on. */
-  readonly name: string;
-  /** The executed actions of the successful episode, in order. */
-  readonly actions: readonly string[];
-  readonly environmentId?: string;
-  /** Recall score, 0..1, highest first. */
-  readonly score: number;
-}
-
 /** Options of `recallSkills`. */
 export interface RecallSkillsOptions {
   /** Namespaces to look in (default all). */
@@ -39,7 +26,8 @@ export interface RecallSkillsOptions {
 /**
  * Writes a skill whenever an episode of the attached agent succeeds: text `Skill: <mission>: <actions>`,
  * payload `{ name, mission, environmentId, actions, stepCount }`. An identical sequence for the
- * same mission is written once. Writes happen off the loop: await `settled()` before relying on them.
+ * same mission is written once. Writes happen off the loop, handed to the bus's `waitUntil` (a Runner's
+ * run ends once they are written); a caller of `runEpisode` awaits `settled()` before relying on them.
  */
 export class SkillLibrary {
   /** Every skill written, in order. */
@@ -60,7 +48,7 @@ export class SkillLibrary {
     const onEnd = ({ episode, outcome }: { episode: EpisodeContext; outcome: EpisodeOutcome }): void => {
       const steps = this.steps.get(episode) ?? [];
       this.steps.delete(episode);
-      if (outcome.success) this.enqueue(episode, steps, outcome);
+      if (outcome.success) this.enqueue(events, episode, steps, outcome);
     };
     events.on('step-end', onStep);
     events.on('episode-end', onEnd);
@@ -80,7 +68,7 @@ export class SkillLibrary {
     return recallSkills(this.options.store, mission, { namespaces: [this.options.namespace], ...(limit !== undefined ? { limit } : {}) });
   }
 
-  private enqueue(episode: EpisodeContext, steps: readonly StepRecord[], outcome: EpisodeOutcome): void {
+  private enqueue(events: AgentEventBus, episode: EpisodeContext, steps: readonly StepRecord[], outcome: EpisodeOutcome): void {
     const actions = steps.filter((step) => step.accepted).map((step) => step.executedAction ?? step.action);
     const name = episode.mission ?? episode.environmentId;
     const key = JSON.stringify([name, actions]);
@@ -94,9 +82,11 @@ export class SkillLibrary {
       payload: { name, ...(episode.mission !== undefined ? { mission: episode.mission } : {}), environmentId: episode.environmentId, actions, stepCount: outcome.stepCount },
       provenance: { ...(episode.runId !== undefined ? { runId: episode.runId } : {}), ...(episode.episodeId !== undefined ? { episodeId: episode.episodeId } : {}) },
     };
-    this.writes.add(async () => {
-      this.skills.push(...(await this.options.store.write([memory])));
-    });
+    events.waitUntil(
+      this.writes.add(async () => {
+        this.skills.push(...(await this.options.store.write([memory])));
+      }),
+    );
   }
 }
 

@@ -3,6 +3,7 @@
 import type { EpisodeContext } from './policy.js';
 import type { EpisodeOutcome, StepRecord } from './trajectory.js';
 import type { GuardVerdict } from './guard.js';
+import type { MemoryRecord } from './memory-store.js';
 import type { Observation } from './observation.js';
 import type { ToolCall, ToolResult } from './tool.js';
 import type { Prediction, PredictionComparison } from './world-model.js';
@@ -35,6 +36,24 @@ export interface AgentEventPayloads {
   };
   'step-end': { readonly episode: EpisodeContext; readonly step: StepRecord };
   'episode-end': { readonly episode: EpisodeContext; readonly outcome: EpisodeOutcome };
+  /**
+   * Reflections were written to the memory store (an `EpisodeReflection`), after the fact and off
+   * the loop: at episode end (after `episode-end`), or in the middle of an episode once the summed
+   * importance of new memories passed the threshold (steps later may already have run). The
+   * memories carry the episode's provenance, so the trajectory's episode finds them again
+   * (`MemoryStore.recall({ episodeId, kinds: ['reflection'] })`).
+   */
+  'reflection-write': {
+    readonly episode: EpisodeContext;
+    /** What started the reflection. */
+    readonly trigger: 'episode-end' | 'importance-threshold';
+    /** The last step reflected on (absent when the episode had no step). */
+    readonly stepIndex?: number;
+    /** The reflections as stored: ids, texts, links to their sources, provenance. */
+    readonly reflections: readonly MemoryRecord[];
+    /** Ids of the memories reflected on (each reflection's `links` name those it came from). */
+    readonly sourceMemoryIds: readonly string[];
+  };
   error: { readonly episode?: EpisodeContext; readonly error: Error };
 }
 

@@ -14,4 +14,7 @@ export * from './tool.js';
 export * from './trajectory.js';
 export * from './world-model.js';
 export * from './reflector.js';
+export * from './skill.js';
 export * from './environment-checks.js';
+export * from './vector-environment.js';
+export * from './vector-environment-checks.js';

@@ -5,6 +5,7 @@ import type { Environment } from './environment.js';
 import type { ChatMessage, GenerateResult, SamplingParameters } from './language-model.js';
 import type { MemoryHit } from './memory-store.js';
 import type { Observation } from './observation.js';
+import type { Skill } from './skill.js';
 import type { ToolBox, ToolDefinition } from './tool.js';
 
 /** The episode a policy is asked to act in. */
@@ -31,6 +32,11 @@ export interface Percept<Obs extends Observation = Observation> {
   readonly observation: Obs;
   /** Memories recalled for this observation and mission. */
   readonly memories: readonly MemoryHit[];
+  /**
+   * Skills recalled by similarity to the mission, once per episode, when the agent recalls skills
+   * (`AgentMemoryOptions.skills`); absent otherwise. Skill memories are then not among `memories`.
+   */
+  readonly skills?: readonly Skill[];
   /** Why the previous action did not take effect (invalid, denied), to correct it. */
   readonly feedback?: string;
 }

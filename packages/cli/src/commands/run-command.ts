@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Agent, ExpertPolicy, LlmPolicy, RandomPolicy, Runner } from '@worldloop/core';
+import { Agent, ExpertPolicy, LlmPolicy, RandomPolicy, Runner, SyncVectorEnvironment } from '@worldloop/core';
 import { ConfigError, type Policy } from '@worldloop/spec';
 import type { CliIo } from '../cli-io.js';
 import { defaultEnvironments } from '../default-environments.js';
@@ -15,6 +15,7 @@ import { flagsToRecord, resumedRunFlags } from '../resumed-run-flags.js';
 import { resumeRun, WriterProcess, type RunResume } from '@worldloop/trajectory';
 import { choiceOption, integerOption, numberOption, requiredOption } from '../option-values.js';
 import { ProgressDisplay } from '../progress-display.js';
+import { RunMemory, runMemorySettings } from '../run-memory.js';
 import { formatRate } from '../rate-format.js';
 import { formatSuccessByBlock } from '../success-by-block.js';
 import { formatTable } from '../text-table.js';
@@ -37,6 +38,14 @@ export interface RunFlags {
   readonly 'context-tokens'?: string;
   /** Id of a run to continue with its recorded flags (see resumedRunFlags). */
   readonly resume?: string;
+  /** Step the episodes in flight together through a vector environment (text `true` when read back by a resume). */
+  readonly vectorize?: boolean | string;
+  /** Episodic memory file, or `off` (default); see RunMemory. */
+  readonly memory?: string;
+  /** `rule`, `model` or `off` (default): how lessons are drawn into the memory. */
+  readonly reflect?: string;
+  /** Write skills on success and show them to LLM policies (text `true` when read back by a resume). */
+  readonly skills?: boolean | string;
 }
 
 /**
@@ -73,10 +82,14 @@ export async function runCommand(io: CliIo, givenFlags: RunFlags, signal?: Abort
   const concurrency = integerOption('concurrency', flags.concurrency, 1, { min: 1, max: 1024 });
   const baseSeed = integerOption('seed', flags.seed, 0, { min: 0, max: 2 ** 31 - 1 });
   const maxSteps = flags['max-steps'] === undefined ? undefined : integerOption('max-steps', flags['max-steps'], 0, { min: 1 });
+  const memorySettings = runMemorySettings(flags, modelSpec !== undefined);
   const spec = defaultEnvironments().get(environmentId);
+  // Same results either way; natively vectorised where the spec can (gridworld), else the generic adapter.
+  const vectorize = flags.vectorize === true || flags.vectorize === 'true';
 
   const store = openStore(io, flags.db);
   let opened: OpenedModel | undefined;
+  let memory: RunMemory | undefined;
   try {
     if (modelSpec) {
       opened = await openModel(modelSpec, {
@@ -93,7 +106,16 @@ export async function runCommand(io: CliIo, givenFlags: RunFlags, signal?: Abort
         : policyName === 'planner'
           ? offlinePlannerPolicy(environmentId)
           : new RandomPolicy({ level: policyName === 'random' ? 'primitive' : 'valid' });
-    const agent = new Agent({ policy, store });
+    memory = memorySettings === undefined
+      ? undefined
+      : RunMemory.open(io, memorySettings, {
+          environmentId,
+          ...(opened ? { model: opened.model } : {}),
+          showSkills: policy instanceof LlmPolicy,
+          onWarning: (warning) => io.stderr.write(`reflection: ${warning}\n`),
+        });
+    const agent = new Agent({ policy, store, ...(memory ? { memory: memory.agentMemory } : {}) });
+    memory?.attach(agent.events);
     const progress = new ProgressDisplay(io);
     agent.events.on('run-progress', (event) => progress.update(event));
     agent.events.on('error', ({ episode, error }) => {
@@ -107,7 +129,9 @@ export async function runCommand(io: CliIo, givenFlags: RunFlags, signal?: Abort
       return 0;
     }
     const summary = await new Runner(agent).run({
-      createEnvironment: () => spec.create(),
+      ...(vectorize
+        ? { createVectorEnvironment: (size: number) => spec.createVector?.(size) ?? SyncVectorEnvironment.of(size, () => spec.create()) }
+        : { createEnvironment: () => spec.create() }),
       episodes,
       ...(resumed !== undefined ? { runId: resumed.run.id, episodeIndices: resumed.pendingEpisodeIndices } : {}),
       writer: writer.toString(),
@@ -126,12 +150,22 @@ export async function runCommand(io: CliIo, givenFlags: RunFlags, signal?: Abort
         concurrency,
         seed: baseSeed,
         maxSteps: maxSteps ?? null,
+        memory: memory?.config ?? null,
         // What the model spec resolved to, and where it ran: for reading the data later.
         modelId: opened ? opened.model.modelId : null,
         modelProvider: opened ? opened.model.provider : null,
         runtime: { node: process.version, platform: `${process.platform}-${process.arch}` },
         // What `--resume` repeats: every flag given, defaults filled in.
-        flags: flagsToRecord(flags, { env: environmentId, policy: policyName, episodes, concurrency, seed: baseSeed, 'max-steps': maxSteps }),
+        flags: flagsToRecord(flags, {
+          env: environmentId,
+          policy: policyName,
+          episodes,
+          concurrency,
+          seed: baseSeed,
+          'max-steps': maxSteps,
+          vectorize: vectorize ? 'true' : undefined,
+          ...(memorySettings !== undefined ? { reflect: memorySettings.reflect, skills: memorySettings.skills ? 'true' : undefined } : {}),
+        }),
       },
       worldloopVersion: WORLDLOOP_VERSION,
       ...gitCommit(),
@@ -159,8 +193,10 @@ export async function runCommand(io: CliIo, givenFlags: RunFlags, signal?: Abort
     const curve = formatSuccessByBlock(summary.episodes);
     if (curve !== undefined) io.stdout.write(`${curve}\n`);
     io.stdout.write(`recorded to ${store.location}${summary.status === 'aborted' ? ' (run aborted)' : ''}\n`);
+    if (memory !== undefined) io.stdout.write(`${memory.describe()}\n`);
     return summary.status === 'aborted' ? 130 : 0;
   } finally {
+    await memory?.close();
     await opened?.close();
     await store.close();
   }

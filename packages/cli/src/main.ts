@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, StoreError, WorldloopError } from '@worldloop/spec';
 import { processIo, type CliIo } from './cli-io.js';
+import { interruptible } from './interruptible.js';
 import { envsCommand } from './commands/envs-command.js';
 import { episodesCommand } from './commands/episodes-command.js';
 import { exportCommand } from './commands/export-command.js';
@@ -144,32 +145,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), sig
     if (tooMany) throw new ConfigError(`Unexpected argument ${JSON.stringify(rest.at(-1))} for worldloop ${command}.`);
 
     switch (command) {
-      case 'run': {
-        const controller = new AbortController();
-        const onInterrupt = (): void => {
-          io.stderr.write('\ninterrupted: finishing the episodes in flight as aborted (Ctrl-C again to force)\n');
-          controller.abort();
-          process.off('SIGINT', onInterrupt);
-        };
-        signal?.addEventListener('abort', () => controller.abort(), { once: true });
-        process.on('SIGINT', onInterrupt);
-        try {
-          return await runCommand(io, values, controller.signal);
-        } finally {
-          process.off('SIGINT', onInterrupt);
-        }
-      }
-      case 'serve': {
-        const controller = new AbortController();
-        const onInterrupt = (): void => controller.abort();
-        signal?.addEventListener('abort', onInterrupt, { once: true });
-        process.once('SIGINT', onInterrupt);
-        try {
-          return await serveCommand(io, values, controller.signal);
-        } finally {
-          process.off('SIGINT', onInterrupt);
-        }
-      }
+      case 'run':
+        return await interruptible(io, signal, (stop) => runCommand(io, values, stop), 'interrupted: finishing the episodes in flight as aborted (Ctrl-C again to force)');
+      case 'serve':
+        return await interruptible(io, signal, (stop) => serveCommand(io, values, stop));
       case 'export':
         return await exportCommand(io, values);
       case 'envs':

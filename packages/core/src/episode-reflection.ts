@@ -5,6 +5,7 @@
 import type { EpisodeContext, EpisodeOutcome, MemoryHit, MemoryRecord, MemoryStore, NewMemory, Provenance, RecallQuery, Reflector, StepRecord } from '@worldloop/spec';
 import type { AgentEventBus } from './agent-event-bus.js';
 import { BackgroundWrites } from './background-writes.js';
+import { listenToEpisodes } from './episode-listeners.js';
 
 /** Options of an `EpisodeReflection`. */
 export interface EpisodeReflectionOptions {
@@ -80,14 +81,10 @@ export class EpisodeReflection {
 
   /** Listens to `step-end` and `episode-end` of `events`; returns a function that stops listening. */
   attach(events: AgentEventBus): () => void {
-    const onStep = ({ episode, step }: { episode: EpisodeContext; step: StepRecord }): void => this.onStep(events, episode, step);
-    const onEnd = ({ episode, outcome }: { episode: EpisodeContext; outcome: EpisodeOutcome }): void => this.onEnd(events, episode, outcome);
-    events.on('step-end', onStep);
-    events.on('episode-end', onEnd);
-    return () => {
-      events.off('step-end', onStep);
-      events.off('episode-end', onEnd);
-    };
+    return listenToEpisodes(events, {
+      onStep: (episode, step) => this.onStep(events, episode, step),
+      onEnd: (episode, outcome) => this.onEnd(events, episode, outcome),
+    });
   }
 
   /** Resolves when every reflection started so far is written; rejects with the first store or reflector error. */

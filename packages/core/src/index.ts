@@ -16,6 +16,7 @@ export * from './action-reply-parser.js';
 export * from './llm-policy.js';
 export * from './rule-reflector.js';
 export * from './language-model-reflector.js';
+export * from './episode-listeners.js';
 export * from './episode-reflection.js';
 export * from './skill-library.js';
 export * from './background-writes.js';

@@ -4,6 +4,7 @@
 import type { EpisodeContext, EpisodeOutcome, MemoryHit, MemoryRecord, MemoryStore, NewMemory, Skill, StepRecord } from '@worldloop/spec';
 import type { AgentEventBus } from './agent-event-bus.js';
 import { BackgroundWrites } from './background-writes.js';
+import { listenToEpisodes } from './episode-listeners.js';
 
 /** Options of a `SkillLibrary`. */
 export interface SkillLibraryOptions {
@@ -40,22 +41,18 @@ export class SkillLibrary {
 
   /** Listens to `step-end` and `episode-end` of `events`; returns a function that stops listening. */
   attach(events: AgentEventBus): () => void {
-    const onStep = ({ episode, step }: { episode: EpisodeContext; step: StepRecord }): void => {
-      const steps = this.steps.get(episode) ?? [];
-      steps.push(step);
-      this.steps.set(episode, steps);
-    };
-    const onEnd = ({ episode, outcome }: { episode: EpisodeContext; outcome: EpisodeOutcome }): void => {
-      const steps = this.steps.get(episode) ?? [];
-      this.steps.delete(episode);
-      if (outcome.success) this.enqueue(events, episode, steps, outcome);
-    };
-    events.on('step-end', onStep);
-    events.on('episode-end', onEnd);
-    return () => {
-      events.off('step-end', onStep);
-      events.off('episode-end', onEnd);
-    };
+    return listenToEpisodes(events, {
+      onStep: (episode, step) => {
+        const steps = this.steps.get(episode) ?? [];
+        steps.push(step);
+        this.steps.set(episode, steps);
+      },
+      onEnd: (episode, outcome) => {
+        const steps = this.steps.get(episode) ?? [];
+        this.steps.delete(episode);
+        if (outcome.success) this.enqueue(events, episode, steps, outcome);
+      },
+    });
   }
 
   /** Resolves when every skill started so far is written; rejects with the first store error. */

@@ -4,6 +4,7 @@ import {
   ConfigError,
   EnvironmentStateError,
   InvalidActionError,
+  booleanEnvironmentOption,
   integerEnvironmentOption,
   snapshotData,
   type ActionValidation,
@@ -40,6 +41,14 @@ export interface GridworldEnvironmentOptions extends EnvironmentOptions {
   readonly maxSteps?: number;
   /** Room size in cells, walls included (5..32); default 8 for one-room tasks, 7 otherwise. */
   readonly roomSize?: number;
+  /**
+   * Adds the target features to `Observation.features` (default false): where the mission's target
+   * lies from the agent, what is in front and what is carried, in the mission's terms
+   * (`targetFeatureNames`). They make a state key that carries from one level to the next (the
+   * offline planner uses them); off by default because, next to the pose, they make a key on every
+   * feature nearly unique to its level.
+   */
+  readonly targetFeatures?: boolean;
 }
 
 /** Version of the snapshot format `snapshot()` writes. */
@@ -90,6 +99,7 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
   readonly task: GridworldTask;
   /** Room size in cells, walls included. */
   readonly roomSize: number;
+  private readonly targetFeatures: boolean;
   private readonly configuredMaxSteps: number;
   private episodeMaxSteps: number;
   private grid: Grid | undefined;
@@ -123,6 +133,7 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
     this.id = `gridworld/${task.name}-v0`;
     this.roomSize = integerEnvironmentOption('Gridworld', options, 'roomSize', 5, 32) ?? task.defaultRoomSize;
     this.configuredMaxSteps = integerEnvironmentOption('Gridworld', options, 'maxSteps', 1, 1_000_000) ?? task.defaultMaxSteps(this.roomSize);
+    this.targetFeatures = booleanEnvironmentOption('Gridworld', options, 'targetFeatures') ?? false;
     this.episodeMaxSteps = this.configuredMaxSteps;
     this.actionSpace = new GridworldActionSpace({
       validate: (action) => this.validateAction(action),
@@ -413,7 +424,8 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
       this.carriedColor,
       this.stepCount,
       this.episodeMaxSteps,
-      this.mission!.text,
+      this.mission!,
+      this.targetFeatures,
       this.workspace,
     );
     this.latestObservation = observation;

@@ -6,10 +6,12 @@ import { feasibleCommands } from './feasible-commands.js';
 import type { Grid } from './grid.js';
 import type { GridLayers } from './grid-layers.js';
 import type { GridSituation } from './grid-situation.js';
+import type { Mission } from './mission.js';
 import type { ObservationWorkspace } from './observation-workspace.js';
 import { primitiveActionNames } from './primitive-action.js';
 import { drawAgent } from './render-map.js';
 import { situationFeatures } from './situation-features.js';
+import { targetFeatures } from './target-features.js';
 
 /**
  * What the agent perceives after a reset or step. Creating one costs a small object and no
@@ -31,6 +33,8 @@ export class GridworldObservation implements Observation {
   private readonly carriedType: number;
   private readonly carriedColor: number;
   private readonly maxSteps: number;
+  /** The mission as data (its kind and target) when the target features are asked for. */
+  private readonly instruction: Mission | undefined;
   private readonly workspace: ObservationWorkspace;
   private cachedText: string | undefined;
   private cachedValidActions: readonly string[] | undefined;
@@ -39,8 +43,9 @@ export class GridworldObservation implements Observation {
 
   /**
    * Records the state of one step: the episode's grid with its journal version at the step, the
-   * agent's pose and hands (`ObjectType` / `Color` codes), and the step count. `workspace` is
-   * the environment's scratch space for computing the fields.
+   * agent's pose and hands (`ObjectType` / `Color` codes), the step count, the episode's mission
+   * and whether to add the target features. `workspace` is the environment's scratch space for
+   * computing the fields.
    */
   constructor(
     grid: Grid,
@@ -52,7 +57,8 @@ export class GridworldObservation implements Observation {
     carriedColor: number,
     stepCount: number,
     maxSteps: number,
-    mission: string,
+    mission: Mission,
+    withTargetFeatures: boolean,
     workspace: ObservationWorkspace,
   ) {
     this.grid = grid;
@@ -64,7 +70,8 @@ export class GridworldObservation implements Observation {
     this.carriedColor = carriedColor;
     this.stepCount = stepCount;
     this.maxSteps = maxSteps;
-    this.mission = mission;
+    this.mission = mission.text;
+    this.instruction = withTargetFeatures ? mission : undefined;
     this.workspace = workspace;
   }
 
@@ -104,9 +111,18 @@ export class GridworldObservation implements Observation {
     return this.cachedParts;
   }
 
-  /** Pose, hands, front cell and door states (see `situationFeatures`). */
+  /**
+   * Pose, hands, front cell and door states (see `situationFeatures`); with the environment's
+   * `targetFeatures` option, also where the mission's target is from the agent, what is in front and
+   * what is carried in the mission's terms (see `targetFeatures`).
+   */
   get features(): Readonly<Record<string, string | number | boolean>> {
-    this.cachedFeatures ??= situationFeatures(this.situation(), this.workspace.gridCache.doors(this.grid, this.gridVersion));
+    if (this.cachedFeatures === undefined) {
+      const situation = this.situation();
+      const gridCache = this.workspace.gridCache;
+      const features = situationFeatures(situation, gridCache.doors(this.grid, this.gridVersion));
+      this.cachedFeatures = this.instruction === undefined ? features : { ...features, ...targetFeatures(situation, this.instruction, gridCache.objects(this.grid, this.gridVersion)) };
+    }
     return this.cachedFeatures;
   }
 

@@ -4,6 +4,7 @@ export * from './gridworld-environments.js';
 export * from './gridworld-vector-environment.js';
 export * from './gridworld-observation.js';
 export * from './gridworld-action-space.js';
+export { targetFeatureNames } from './target-features.js';
 export type { GridworldTaskName } from './gridworld-task.js';
 export type { Mission, MissionKind } from './mission.js';
 export type { ObjectDescription } from './object-description.js';

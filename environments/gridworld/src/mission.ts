@@ -16,8 +16,10 @@ export interface Mission {
   readonly text: string;
 }
 
+/** The verb that opens a mission of each kind in words (`pick up` for `pick-up`). */
+export const missionVerbs: Readonly<Record<MissionKind, string>> = { 'go-to': 'go to', 'pick-up': 'pick up', open: 'open' };
+
 /** The mission of a kind for a target, worded as BabyAI words it (`pick up the red ball`). */
 export function missionFor(kind: MissionKind, target: ObjectDescription): Mission {
-  const verb = kind === 'go-to' ? 'go to' : kind === 'pick-up' ? 'pick up' : 'open';
-  return { kind, target, text: `${verb} the ${describeObject(target)}` };
+  return { kind, target, text: `${missionVerbs[kind]} the ${describeObject(target)}` };
 }

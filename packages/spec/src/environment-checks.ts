@@ -1,5 +1,5 @@
-// The two checks every environment implementation makes against this contract: an integer option
-// within its range, and a snapshot taken from the same environment id in the format it writes.
+// The checks every environment implementation makes against this contract: integer and boolean
+// options, and a snapshot taken from the same environment id in the format it writes.
 import type { EnvSnapshot, EnvironmentOptions } from './environment.js';
 import { ConfigError, EnvironmentStateError } from './errors.js';
 
@@ -14,6 +14,16 @@ export function integerEnvironmentOption(owner: string, options: EnvironmentOpti
     throw new ConfigError(`${owner} option ${name} must be an integer from ${minimum} to ${maximum}; got ${JSON.stringify(value)}.`);
   }
   return value;
+}
+
+/**
+ * `options[name]` when it is a boolean, undefined when absent; otherwise a `ConfigError` naming the
+ * environment family (`owner`), the option and the value.
+ */
+export function booleanEnvironmentOption(owner: string, options: EnvironmentOptions, name: string): boolean | undefined {
+  const value = options[name];
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw new ConfigError(`${owner} option ${name} must be true or false; got ${JSON.stringify(value)}.`);
 }
 
 /**

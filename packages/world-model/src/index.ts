@@ -2,7 +2,6 @@
 // offline default agent, and world-model evaluation.
 export * from './imagining-world-model.js';
 export * from './feature-state-key.js';
-export * from './gridworld-target-key.js';
 export * from './simulator-world-model.js';
 export * from './tabular-world-model.js';
 export * from './language-world-model.js';

@@ -1,23 +1,23 @@
 // The offline default agent gets better with experience: on PickupLoc with a tight step limit,
 // where a random policy rarely succeeds, its later episodes succeed far more often than its first.
 import { Agent, RandomPolicy, Runner } from '@worldloop/core';
-import { gridworldEnvironments } from '@worldloop/gridworld';
+import { gridworldEnvironments, targetFeatureNames } from '@worldloop/gridworld';
 import type { Observation, Policy } from '@worldloop/spec';
 import { describe, expect, it } from 'vitest';
-import { gridworldTargetKey } from './gridworld-target-key.js';
+import { featureSubsetStateKey } from './feature-state-key.js';
 import { offlineAgent } from './offline-agent.js';
 
 const spec = gridworldEnvironments.find((candidate) => candidate.id === 'gridworld/PickupLoc-v0')!;
 
 async function successRates(policy: Policy<Observation, string>): Promise<{ first: number; last: number }> {
-  const summary = await new Runner(new Agent({ policy })).run({ createEnvironment: () => spec.create({ maxSteps: 32 }), episodes: 120, baseSeed: 1 });
+  const summary = await new Runner(new Agent({ policy })).run({ createEnvironment: () => spec.create({ maxSteps: 32, targetFeatures: true }), episodes: 120, baseSeed: 1 });
   const rate = (from: number, to: number): number => summary.episodes.slice(from, to).filter((episode) => episode.outcome.success).length / (to - from);
   return { first: rate(0, 20), last: rate(80, 120) };
 }
 
 describe('offlineAgent', () => {
   it('learns across episodes: later episodes succeed far more often than the first, and than a random policy', async () => {
-    const agent = offlineAgent({ stateKey: gridworldTargetKey });
+    const agent = offlineAgent({ stateKey: featureSubsetStateKey(targetFeatureNames) });
     const learner = await successRates(agent.policy);
     const random = await successRates(new RandomPolicy());
     expect(learner.last).toBeGreaterThan(learner.first + 0.2);

@@ -9,7 +9,7 @@ import { ConfigError, type Policy } from '@worldloop/spec';
 import type { CliIo } from '../cli-io.js';
 import { defaultEnvironments } from '../default-environments.js';
 import { openModel, parseModelSpec, type OpenedModel } from '../model-spec.js';
-import { offlinePlannerPolicy } from '../offline-planner-policy.js';
+import { offlinePlannerPolicy, plannerEnvironmentOptions } from '../offline-planner-policy.js';
 import { openStore } from '../open-store.js';
 import { flagsToRecord, resumedRunFlags } from '../resumed-run-flags.js';
 import { resumeRun, WriterProcess, type RunResume } from '@worldloop/trajectory';
@@ -99,6 +99,8 @@ export async function runCommand(io: CliIo, givenFlags: RunFlags, signal?: Abort
       });
     }
     const sampling = { ...(temperature !== undefined ? { temperature } : {}), ...(maxTokens !== undefined ? { maxTokens } : {}) };
+    // The planner keys its world model on features some environments add only when asked.
+    const environmentOptions = policyName === 'planner' ? plannerEnvironmentOptions(environmentId) : {};
     const policy: Policy = opened
       ? new LlmPolicy({ model: opened.model, actionMode, sampling })
       : policyName === 'expert'
@@ -130,8 +132,8 @@ export async function runCommand(io: CliIo, givenFlags: RunFlags, signal?: Abort
     }
     const summary = await new Runner(agent).run({
       ...(vectorize
-        ? { createVectorEnvironment: (size: number) => spec.createVector?.(size) ?? SyncVectorEnvironment.of(size, () => spec.create()) }
-        : { createEnvironment: () => spec.create() }),
+        ? { createVectorEnvironment: (size: number) => spec.createVector?.(size, environmentOptions) ?? SyncVectorEnvironment.of(size, () => spec.create(environmentOptions)) }
+        : { createEnvironment: () => spec.create(environmentOptions) }),
       episodes,
       ...(resumed !== undefined ? { runId: resumed.run.id, episodeIndices: resumed.pendingEpisodeIndices } : {}),
       writer: writer.toString(),

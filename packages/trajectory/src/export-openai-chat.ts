@@ -1,5 +1,5 @@
 // OpenAI fine-tuning JSONL (chat format with tools): one conversation per episode, tool-call
-// arguments as JSON strings, every tool_call_id answered, `weight` 0 on refused replies.
+// arguments as JSON strings, every tool_call_id answered but the final reply's, `weight` 0 on refused replies.
 import type { MessageContentPart, ToolDefinition } from '@worldloop/spec';
 import { conversationRows } from './conversation-rows.js';
 import type { DatasetFormat } from './dataset-format.js';
@@ -31,7 +31,8 @@ export interface OpenAiChatExample {
 /**
  * The example for one conversation, or undefined when it has no assistant message. Empty assistant
  * replies without tool calls are left out (OpenAI refuses empty content); empty user and tool
- * contents become "(empty)".
+ * contents become "(empty)". It ends on the last assistant message: the tool messages answering the
+ * final reply's calls are left out.
  */
 export function openAiChatExample(conversation: EpisodeConversation): OpenAiChatExample | undefined {
   const messages: OpenAiChatMessage[] = [];
@@ -40,6 +41,9 @@ export function openAiChatExample(conversation: EpisodeConversation): OpenAiChat
     if (converted !== undefined) messages.push(converted);
   }
   if (!messages.some((message) => message.role === 'assistant')) return undefined;
+  // The example ends on the model's last reply, its tool calls unanswered, as OpenAI's function-calling
+  // examples do: what the last action brought is not something the model is trained to say.
+  while (messages.at(-1)?.role === 'tool') messages.pop();
   return conversation.tools.length === 0 ? { messages } : { messages, tools: conversation.tools.map(openAiTool) };
 }
 
@@ -97,7 +101,7 @@ export const openAiChatFormat: DatasetFormat = {
     '  - `{"role": "system", "content": string}`',
     '  - `{"role": "user", "content": string | [{"type": "text", "text"} | {"type": "image_url", "image_url": {"url"}}]}`',
     '  - `{"role": "assistant", "content"?: string, "tool_calls"?: [{"id", "type": "function", "function": {"name", "arguments": JSON string}}], "weight": 0 | 1}`',
-    '  - `{"role": "tool", "tool_call_id": string, "content": string}`: one after each assistant message with tool calls, for every id',
+    '  - `{"role": "tool", "tool_call_id": string, "content": string}`: one after each assistant message with tool calls, for every id, except after the last assistant message: every example ends on the model\'s final reply',
     '- `tools` (when tools were called): `[{"type": "function", "function": {"name", "description"?, "parameters": JSON Schema}}]`',
   ].join('\n'),
   rows: (source) => conversationRows(source, (conversation) => openAiChatExample(conversation) as Record<string, unknown> | undefined),

@@ -32,6 +32,13 @@ describe('HashedEmbedder', () => {
     expect(vector).toEqual([0, -0.25, 0, 0.25, 0, 0.25, 0.25, 0.25, 0, 0, 0.25, 0, 0, 0, 0.75, -0.25]);
   });
 
+  it('reads ASCII texts (a loop) and other texts (a Unicode pattern) into the same words', () => {
+    // A no-break space is not ASCII, and NFKC makes it a space: the same words through the other path.
+    const words = 'Pick up the RED key, 3 times: key-2!';
+    expect(Array.from(embedder.embedText(`${words}\u00a0`))).toEqual(Array.from(embedder.embedText(words)));
+    expect(Array.from(embedder.embedText('?!?\u00a0'))).toEqual(Array.from(embedder.embedText('?!?')));
+  });
+
   it('puts texts that share words or spellings closer than unrelated ones', () => {
     const query = embedder.embedText('the red key opens the door');
     const related = embedder.embedText('red keys open doors');

@@ -13,6 +13,10 @@ export const defaultHashedEmbeddingDimension = 384;
 
 /** Words: runs of letters, digits and private-use characters, as SQLite's unicode61 tokenizer sees them. */
 const wordPattern = /[\p{L}\p{N}\p{Co}]+/gu;
+/** Texts of ASCII characters only, which NFKC leaves unchanged. */
+const asciiPattern = /^[\x00-\x7f]*$/;
+/** Whether a lower-cased ASCII character code belongs to a word (a digit or a letter). */
+const isAsciiWordCode = (code: number) => (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a);
 /** A whole word counts as much as this many of its n-grams. */
 const wordWeight = 2;
 const smallestGram = 3;
@@ -51,16 +55,34 @@ export class HashedEmbedder implements Embedder {
   /** The vector of one text, synchronously. */
   embedText(text: string): Float32Array {
     const vector = new Float32Array(this.dimension);
-    const normalised = text.normalize('NFKC').toLowerCase();
+    // NFKC leaves ASCII as it is, and ASCII words are runs of [0-9a-z] once lower-cased: read them
+    // with a loop rather than the Unicode pattern (the same words, in the same order).
+    const ascii = asciiPattern.test(text);
+    const normalised = (ascii ? text : text.normalize('NFKC')).toLowerCase();
     let words = 0;
-    for (const match of normalised.matchAll(wordPattern)) {
-      this.#addWord(vector, match[0]);
-      words += 1;
+    if (ascii) {
+      for (let index = 0; index < normalised.length; ) {
+        if (!isAsciiWordCode(normalised.charCodeAt(index))) {
+          index += 1;
+          continue;
+        }
+        const start = index;
+        while (index < normalised.length && isAsciiWordCode(normalised.charCodeAt(index))) index += 1;
+        this.#addWord(vector, normalised, start, index);
+        words += 1;
+      }
+    } else {
+      for (const match of normalised.matchAll(wordPattern)) {
+        this.#addWord(vector, normalised, match.index, match.index + match[0].length);
+        words += 1;
+      }
     }
-    const trimmed = normalised.trim();
-    if (words === 0 && trimmed.length > 0) this.#addWord(vector, trimmed);
+    if (words === 0) {
+      const trimmed = normalised.trim();
+      if (trimmed.length > 0) this.#addWord(vector, trimmed, 0, trimmed.length);
+    }
     let squares = 0;
-    for (const value of vector) squares += value * value;
+    for (let index = 0; index < vector.length; index++) squares += vector[index]! * vector[index]!;
     if (squares > 0) {
       const scale = 1 / Math.sqrt(squares);
       for (let index = 0; index < vector.length; index++) vector[index]! *= scale;
@@ -68,17 +90,18 @@ export class HashedEmbedder implements Embedder {
     return vector;
   }
 
-  #addWord(vector: Float32Array, word: string): void {
+  /** Adds the features of the word `source[start, end)`: the word itself and the n-grams of `<word>`. */
+  #addWord(vector: Float32Array, source: string, start: number, end: number): void {
     let hash = wordSeed;
-    for (let index = 0; index < word.length; index++) hash = Math.imul(hash ^ word.charCodeAt(index), 0x01000193);
+    for (let index = start; index < end; index++) hash = Math.imul(hash ^ source.charCodeAt(index), 0x01000193);
     this.#addFeature(vector, hash, wordWeight);
-    // n-grams of `<word>`: the FNV-1a state after n characters from `start` is the n-gram's hash.
-    const length = word.length + 2;
-    for (let start = 0; start + smallestGram <= length; start++) {
+    // n-grams of `<word>`: the FNV-1a state after n characters from `first` is the n-gram's hash.
+    const length = end - start + 2;
+    for (let first = 0; first + smallestGram <= length; first++) {
       let gram = gramSeed;
-      for (let size = 1; size <= largestGram && start + size <= length; size++) {
-        const position = start + size - 1;
-        const unit = position === 0 ? 0x3c : position === length - 1 ? 0x3e : word.charCodeAt(position - 1);
+      for (let size = 1; size <= largestGram && first + size <= length; size++) {
+        const position = first + size - 1;
+        const unit = position === 0 ? 0x3c : position === length - 1 ? 0x3e : source.charCodeAt(start + position - 1);
         gram = Math.imul(gram ^ unit, 0x01000193);
         if (size >= smallestGram) this.#addFeature(vector, gram, 1);
       }

@@ -6,7 +6,8 @@ import type Database from 'better-sqlite3';
 import { ConfigError, type Embedder, type MemoryKind } from '@worldloop/spec';
 import { memoryKindCodes } from './checked-new-memory.js';
 import { CodeSample, type SampleSource } from './code-sample.js';
-import { hyperplaneCode, hyperplaneCodeBits } from './hyperplane-code.js';
+import { hyperplaneCode, hyperplaneCodeBits, writeHyperplaneCode } from './hyperplane-code.js';
+import { MultiRowInsert } from './multi-row-insert.js';
 
 /** Filters the KNN scan applies (namespace ids: one scan per namespace, the partition key). */
 export interface VectorFilters {
@@ -16,6 +17,16 @@ export interface VectorFilters {
   readonly episodeId: number | undefined;
   readonly since: number | undefined;
   readonly until: number | undefined;
+}
+
+/** One memory's entry in the index: its id, the columns filters apply to, and its unit-length embedding. */
+export interface VectorEntry {
+  readonly memoryId: number;
+  readonly namespaceId: number;
+  readonly kindCode: number;
+  readonly createdAt: number;
+  readonly episodeId: number | null;
+  readonly vector: Float32Array;
 }
 
 /** Stored in the episode_id metadata column for memories without an episode (vec0 metadata cannot be NULL). */
@@ -41,7 +52,7 @@ const largestK = 4096;
 export class MemoryVectorIndex {
   readonly dimension: number;
   readonly #database: Database.Database;
-  readonly #insert: Database.Statement;
+  readonly #insert: MultiRowInsert;
   readonly #queries = new Map<string, Database.Statement>();
   readonly #sample: CodeSample;
   readonly #lastMemoryId: Database.Statement;
@@ -99,9 +110,9 @@ export class MemoryVectorIndex {
     this.#lastMemoryId = database.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'memories'").pluck();
   }
 
-  /** Adds a memory's code (inside the caller's transaction). `vector` is the unit-length embedding. */
-  add(memoryId: number, namespaceId: number, kindCode: number, createdAt: number, episodeId: number | null, vector: Float32Array): void {
-    addCode(this.#insert, memoryId, namespaceId, kindCode, createdAt, episodeId, vector);
+  /** Adds the codes of memories (inside the caller's transaction), several rows per statement. */
+  addMany(entries: readonly VectorEntry[]): void {
+    addCodes(this.#insert, entries);
   }
 
   /**
@@ -180,12 +191,27 @@ function createIndexTable(database: Database.Database, dimension: number): void 
   `);
 }
 
-function prepareInsert(database: Database.Database): Database.Statement {
-  return database.prepare('INSERT INTO memory_vector_index (memory_id, namespace_id, kind, created_at, episode_id, code) VALUES (?, ?, ?, ?, ?, vec_bit(?))');
+function prepareInsert(database: Database.Database): MultiRowInsert {
+  const integer = 'CAST(? AS INTEGER)';
+  return new MultiRowInsert(database, 'INSERT INTO memory_vector_index (memory_id, namespace_id, kind, created_at, episode_id, code)', `(${Array(5).fill(integer).join(', ')}, vec_bit(?))`, 6);
 }
 
-function addCode(insert: Database.Statement, memoryId: number, namespaceId: number, kindCode: number, createdAt: number, episodeId: number | null, vector: Float32Array): void {
-  insert.run(BigInt(memoryId), BigInt(namespaceId), BigInt(kindCode), BigInt(createdAt), BigInt(episodeId ?? noEpisode), hyperplaneCode(vector));
+/**
+ * Inserts the entries' rows, their codes computed into one buffer. better-sqlite3 binds every JS
+ * number as a float, which vec0 refuses for integer columns: the statement casts them (cheaper than
+ * a BigInt per value).
+ */
+function addCodes(insert: MultiRowInsert, entries: readonly VectorEntry[]): void {
+  if (entries.length === 0) return;
+  const codeBytes = hyperplaneCodeBits(entries[0]!.vector.length) / 8;
+  const codes = Buffer.alloc(entries.length * codeBytes);
+  const values: unknown[] = [];
+  for (let position = 0; position < entries.length; position++) {
+    const { memoryId, namespaceId, kindCode, createdAt, episodeId, vector } = entries[position]!;
+    writeHyperplaneCode(vector, codes, position * codeBytes);
+    values.push(memoryId, namespaceId, kindCode, createdAt, episodeId ?? noEpisode, codes.subarray(position * codeBytes, (position + 1) * codeBytes));
+  }
+  insert.run(values);
 }
 
 /** Replaces the index with one of the current code, computed from every stored embedding (inside the caller's transaction). */
@@ -196,10 +222,17 @@ function rebuildIndex(database: Database.Database, dimension: number): void {
   const page = database.prepare('SELECT id, namespace_id, kind, created_at, episode_id, embedding FROM memories WHERE id > ? ORDER BY id LIMIT ?');
   for (let after = 0; ; ) {
     const rows = page.all(after, rebuildPage) as { id: number; namespace_id: number; kind: MemoryKind; created_at: number; episode_id: number | null; embedding: Buffer }[];
-    for (const row of rows) {
-      const vector = new Float32Array(Uint8Array.from(row.embedding).buffer);
-      addCode(insert, row.id, row.namespace_id, memoryKindCodes.get(row.kind)!, row.created_at, row.episode_id, vector);
-    }
+    addCodes(
+      insert,
+      rows.map((row) => ({
+        memoryId: row.id,
+        namespaceId: row.namespace_id,
+        kindCode: memoryKindCodes.get(row.kind)!,
+        createdAt: row.created_at,
+        episodeId: row.episode_id,
+        vector: new Float32Array(Uint8Array.from(row.embedding).buffer),
+      })),
+    );
     if (rows.length < rebuildPage) return;
     after = rows[rows.length - 1]!.id;
   }

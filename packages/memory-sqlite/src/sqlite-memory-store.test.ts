@@ -124,6 +124,21 @@ describe('SqliteMemoryStore files', () => {
     database.close();
   });
 
+  it('writes a batch of many rows with consecutive ids, a link to an earlier memory of the batch accepted and to a later one refused', async () => {
+    const store = track(SqliteMemoryStore.open(':memory:'));
+    const [first] = await store.write([{ kind: 'fact', text: 'the first memory', namespace: 'agent:a' }]);
+    const batch = Array.from({ length: 150 }, (_, index) => ({ kind: 'observation' as const, text: `step ${index}`, namespace: 'agent:a' }));
+    // Ids continue from the last one: the batch's memory 0 gets first + 1, so it may be linked from memory 1.
+    const nextId = String(Number(first!.id) + 1);
+    const written = await store.write([...batch.slice(0, 1), { ...batch[1]!, links: [first!.id, nextId] }, ...batch.slice(2)]);
+    expect(written.map((record) => Number(record.id))).toEqual(Array.from({ length: 150 }, (_, index) => Number(first!.id) + 1 + index));
+    expect(written[1]!.links).toEqual([first!.id, nextId]);
+    const later = String(Number(first!.id) + 152);
+    await expect(store.write([{ kind: 'fact', text: 'links ahead', namespace: 'agent:a', links: [later] }, { kind: 'fact', text: 'later', namespace: 'agent:a' }])).rejects.toThrow(/links to memory \d+, which does not exist/);
+    const hits = await store.recall({ text: 'step 149', namespaces: ['agent:a'], limit: 1, weights: { lexical: 1, vector: 0, recency: 0, importance: 0 } });
+    expect(hits[0]!.record).toMatchObject({ id: written[149]!.id, text: 'step 149' });
+  });
+
   it('refuses calls after close with a StoreError', async () => {
     const store = SqliteMemoryStore.open(':memory:');
     await store.close();

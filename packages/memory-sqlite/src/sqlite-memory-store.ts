@@ -10,7 +10,8 @@ import { HashedEmbedder } from './hashed-embedder.js';
 import { matchExpression, matchWords } from './match-expression.js';
 import { loadSqliteVec } from './load-sqlite-vec.js';
 import { memorySchema } from './memory-schema.js';
-import { MemoryVectorIndex, type VectorFilters } from './memory-vector-index.js';
+import { MemoryVectorIndex, type VectorEntry, type VectorFilters } from './memory-vector-index.js';
+import { MultiRowInsert } from './multi-row-insert.js';
 import { defaultRecallWeights, rankCandidates, type ComponentScores, type RankingCandidate } from './recall-ranking.js';
 import { toUnitVector } from './unit-vector.js';
 
@@ -148,6 +149,8 @@ export class SqliteMemoryStore implements MemoryStore {
   readonly #now: () => number;
   readonly #vectors: MemoryVectorIndex;
   readonly #statements: ReturnType<typeof prepareStatements>;
+  readonly #memoryRows: MultiRowInsert;
+  readonly #textRows: MultiRowInsert;
   readonly #queries = new Map<string, Database.Statement>();
   readonly #namespaceIds = new Map<string, number>();
   readonly #defaults: { readonly limit: number; readonly weights: Readonly<Required<RecallWeights>> };
@@ -189,6 +192,13 @@ export class SqliteMemoryStore implements MemoryStore {
       runMigrations(database, memorySchema);
       this.#vectors = new MemoryVectorIndex(database, this.embedder, this.location);
       this.#statements = prepareStatements(database);
+      this.#memoryRows = new MultiRowInsert(
+        database,
+        'INSERT INTO memories (id, namespace_id, sequence, kind, text, payload, importance, created_at, run_id, episode_id, step_index, embedding)',
+        '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        12,
+      );
+      this.#textRows = new MultiRowInsert(database, 'INSERT INTO memories_fts (rowid, text)', '(?, ?)', 2);
     } catch (error) {
       if (this.#ownsDatabase && database?.open) database.close();
       throw storeFailure('open the database', this.location, error, memoryFailure);
@@ -212,7 +222,7 @@ export class SqliteMemoryStore implements MemoryStore {
       return this.#database
         .transaction(() => {
           const sequences = this.#reserveSequences(checked);
-          return checked.map((memory, position) => this.#insert(memory, vectors[position]!, position, sequences[position]!));
+          return this.#insertBatch(checked, vectors, sequences);
         })
         .immediate();
     } catch (error) {
@@ -281,30 +291,51 @@ export class SqliteMemoryStore implements MemoryStore {
     });
   }
 
-  /** Inserts one checked memory (inside the write transaction, its sequence reserved) and returns its record. */
-  #insert(memory: CheckedNewMemory, vector: Float32Array, position: number, sequence: number): MemoryRecord {
+  /**
+   * Inserts a checked batch (inside the write transaction, sequences reserved) and returns its
+   * records. Ids are given, not left to AUTOINCREMENT: the batch takes the next ones after the
+   * largest id ever used (the transaction holds the write lock), so that its rows, texts and codes
+   * go in statements of many rows each. A link must name a memory that exists, or one earlier in
+   * the batch.
+   */
+  #insertBatch(memories: readonly CheckedNewMemory[], vectors: readonly Float32Array[], sequences: readonly number[]): MemoryRecord[] {
     const statements = this.#statements;
-    for (const link of memory.links) {
-      if (statements.memoryExists.get(link) === undefined) {
-        throw new StoreError(`Memory ${position} of the batch links to memory ${link}, which does not exist in memory store ${this.location}; link only to ids that write returned.`, {
-          details: { reason: 'invalid-memory', position, field: 'links', link: String(link) },
-        });
+    const firstId = ((statements.selectLastId.pluck().get() as number | undefined) ?? 0) + 1;
+    const rows: unknown[] = [];
+    const texts: unknown[] = [];
+    const entries: VectorEntry[] = [];
+    const records: MemoryRecord[] = [];
+    for (let position = 0; position < memories.length; position++) {
+      const memory = memories[position]!;
+      const id = firstId + position;
+      for (const link of memory.links) {
+        if (link >= id || (link < firstId && statements.memoryExists.get(link) === undefined)) {
+          throw new StoreError(`Memory ${position} of the batch links to memory ${link}, which does not exist in memory store ${this.location}; link only to ids that write returned.`, {
+            details: { reason: 'invalid-memory', position, field: 'links', link: String(link) },
+          });
+        }
       }
+      const namespaceId = this.#namespaceId(memory.namespace);
+      const createdAt = memory.createdAt ?? Math.round(this.#now());
+      const vector = vectors[position]!;
+      rows.push(id, namespaceId, sequences[position], memory.kind, memory.text, memory.payload, memory.importance, createdAt, memory.runId, memory.episodeId, memory.stepIndex, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
+      texts.push(id, memory.text);
+      entries.push({ memoryId: id, namespaceId, kindCode: memoryKindCodes.get(memory.kind)!, createdAt, episodeId: memory.episodeId, vector });
+      records.push(
+        toRecord(
+          { id, kind: memory.kind, text: memory.text, payload: memory.payload, importance: memory.importance, created_at: createdAt, run_id: memory.runId, episode_id: memory.episodeId, step_index: memory.stepIndex, namespace: memory.namespace },
+          memory.links,
+        ),
+      );
     }
-    const namespaceId = this.#namespaceId(memory.namespace);
-    const createdAt = memory.createdAt ?? Math.round(this.#now());
-    const embedding = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
-    const id = Number(
-      statements.insertMemory.run(namespaceId, sequence, memory.kind, memory.text, memory.payload, memory.importance, createdAt, memory.runId, memory.episodeId, memory.stepIndex, embedding)
-        .lastInsertRowid,
-    );
-    statements.insertText.run(id, memory.text);
-    this.#vectors.add(id, namespaceId, memoryKindCodes.get(memory.kind)!, createdAt, memory.episodeId, vector);
-    for (let index = 0; index < memory.links.length; index++) statements.insertLink.run(id, index, memory.links[index]!);
-    return toRecord(
-      { id, kind: memory.kind, text: memory.text, payload: memory.payload, importance: memory.importance, created_at: createdAt, run_id: memory.runId, episode_id: memory.episodeId, step_index: memory.stepIndex, namespace: memory.namespace },
-      memory.links,
-    );
+    this.#memoryRows.run(rows);
+    this.#textRows.run(texts);
+    this.#vectors.addMany(entries);
+    for (let position = 0; position < memories.length; position++) {
+      const links = memories[position]!.links;
+      for (let index = 0; index < links.length; index++) statements.insertLink.run(firstId + position, index, links[index]!);
+    }
+    return records;
   }
 
   /** The id of a namespace, created on first use (ids never change, so they are cached). */
@@ -519,10 +550,6 @@ function prepareStatements(database: Database.Database) {
     selectNamespaceIds: database.prepare('SELECT id FROM memory_namespaces ORDER BY id'),
     insertNamespace: database.prepare('INSERT INTO memory_namespaces (name) VALUES (?) ON CONFLICT (name) DO NOTHING'),
     reserveSequences: database.prepare('UPDATE memory_namespaces SET last_sequence = last_sequence + ? WHERE id = ? RETURNING last_sequence'),
-    insertMemory: database.prepare(
-      'INSERT INTO memories (namespace_id, sequence, kind, text, payload, importance, created_at, run_id, episode_id, step_index, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
-    insertText: database.prepare('INSERT INTO memories_fts (rowid, text) VALUES (?, ?)'),
     insertLink: database.prepare('INSERT INTO memory_links (memory_id, position, target_id) VALUES (?, ?, ?)'),
     memoryExists: database.prepare('SELECT 1 FROM memories WHERE id = ?'),
     selectEmbeddings: database.prepare('SELECT id, embedding FROM memories WHERE id IN (SELECT value FROM json_each(?))'),
@@ -538,27 +565,25 @@ function prepareStatements(database: Database.Database) {
   };
 }
 
-/** The record of a stored memory; absent optional fields are left out. */
+/** The record of a stored memory; absent optional fields are left out (fields in the contract's order). */
 function toRecord(
   row: Pick<CandidateRow, 'id' | 'kind' | 'text' | 'payload' | 'importance' | 'created_at' | 'run_id' | 'episode_id' | 'step_index' | 'namespace'>,
   links: readonly number[],
 ): MemoryRecord {
-  const provenance = {
-    ...(row.run_id !== null ? { runId: row.run_id } : {}),
-    ...(row.episode_id !== null ? { episodeId: row.episode_id } : {}),
-    ...(row.step_index !== null ? { stepIndex: row.step_index } : {}),
-  };
-  return {
-    id: String(row.id),
-    kind: row.kind,
-    text: row.text,
-    ...(row.payload !== null ? { payload: JSON.parse(row.payload) } : {}),
-    importance: row.importance,
-    namespace: row.namespace,
-    ...(Object.keys(provenance).length > 0 ? { provenance } : {}),
-    ...(links.length > 0 ? { links: links.map(String) } : {}),
-    createdAt: row.created_at,
-  };
+  const record: { -readonly [Field in keyof MemoryRecord]: MemoryRecord[Field] } = { id: String(row.id), kind: row.kind, text: row.text } as MemoryRecord;
+  if (row.payload !== null) record.payload = JSON.parse(row.payload);
+  record.importance = row.importance;
+  record.namespace = row.namespace;
+  if (row.run_id !== null || row.episode_id !== null || row.step_index !== null) {
+    const provenance: { runId?: number; episodeId?: number; stepIndex?: number } = {};
+    if (row.run_id !== null) provenance.runId = row.run_id;
+    if (row.episode_id !== null) provenance.episodeId = row.episode_id;
+    if (row.step_index !== null) provenance.stepIndex = row.step_index;
+    record.provenance = provenance;
+  }
+  if (links.length > 0) record.links = links.map(String);
+  record.createdAt = row.created_at;
+  return record;
 }
 
 /** The dot product of a unit query vector and a stored float32 embedding (its cosine similarity). */

@@ -37,3 +37,28 @@ export interface CeilingFigures {
   /** completionTokens / elapsed seconds. */
   readonly tokensPerSecond: number;
 }
+
+/** What one conversation of a ceiling run generated and read. */
+export interface ConversationTokens {
+  readonly completionTokens: number;
+  readonly promptTokens: number;
+}
+
+/**
+ * Runs one conversation per sequence in flight, all at once, and sums what they generated over the
+ * wall time of the whole batch: the figures both ceilings report.
+ */
+export async function timeConversations(workload: CeilingWorkload, converse: (index: number) => Promise<ConversationTokens>): Promise<CeilingFigures> {
+  const startedAt = performance.now();
+  const results = await Promise.all(Array.from({ length: workload.inFlight }, (_, index) => converse(index)));
+  const elapsedMs = performance.now() - startedAt;
+  const completionTokens = results.reduce((sum, result) => sum + result.completionTokens, 0);
+  return {
+    workload,
+    calls: workload.inFlight * workload.callsPerSequence,
+    completionTokens,
+    promptTokens: results.reduce((sum, result) => sum + result.promptTokens, 0),
+    elapsedMs,
+    tokensPerSecond: (completionTokens / elapsedMs) * 1000,
+  };
+}

@@ -2,7 +2,7 @@
 // once, with no worldloop around it (no chat template, no grammar, no agent loop): each sequence
 // evaluates fresh prompt tokens and then takes a fixed number of greedy tokens, end-of-text ignored.
 import type { LlamaModel, LlamaContextSequence, Token } from 'node-llama-cpp';
-import type { CeilingFigures, CeilingWorkload } from './ceiling-workload.js';
+import { timeConversations, type CeilingFigures, type CeilingWorkload, type ConversationTokens } from './ceiling-workload.js';
 
 /** How the ceiling's context is made: as the LlamaCppModel it is compared with makes its own. */
 export interface LlamaCppCeilingOptions {
@@ -30,25 +30,14 @@ export async function measureLlamaCppCeiling(model: LlamaModel, options: LlamaCp
     const sequences = Array.from({ length: workload.inFlight }, () => context.getSequence());
     const shared = Math.min(workload.firstCachedTokens, workload.firstPromptTokens - 1);
     if (shared > 0) await Promise.all(sequences.map((sequence) => sequence.evaluateWithoutGeneratingNewTokens(fillerRun(filler, shared, 0))));
-    const startedAt = performance.now();
-    const results = await Promise.all(sequences.map((sequence, index) => converse(sequence, workload, filler, index)));
-    const elapsedMs = performance.now() - startedAt;
-    const completionTokens = results.reduce((sum, result) => sum + result.completionTokens, 0);
-    return {
-      workload,
-      calls: workload.inFlight * workload.callsPerSequence,
-      completionTokens,
-      promptTokens: results.reduce((sum, result) => sum + result.promptTokens, 0),
-      elapsedMs,
-      tokensPerSecond: (completionTokens / elapsedMs) * 1000,
-    };
+    return await timeConversations(workload, (index) => converse(sequences[index]!, workload, filler, index));
   } finally {
     await context.dispose();
   }
 }
 
 /** One sequence's calls, one after the other: keep the cached prefix, evaluate the new prompt tokens, generate. */
-async function converse(sequence: LlamaContextSequence, workload: CeilingWorkload, filler: readonly Token[], index: number): Promise<{ completionTokens: number; promptTokens: number }> {
+async function converse(sequence: LlamaContextSequence, workload: CeilingWorkload, filler: readonly Token[], index: number): Promise<ConversationTokens> {
   let completionTokens = 0;
   let promptTokens = 0;
   for (let call = 0; call < workload.callsPerSequence; call++) {

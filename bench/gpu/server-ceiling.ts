@@ -7,7 +7,7 @@
 // llama-server refuses (500) a reply that is not valid UTF-8 text, which a random byte-level model
 // writes at once: for small vocabularies the tokens that are not printable ASCII get a logit bias of
 // -infinity (a sampler step, much cheaper than a grammar); real models' vocabularies are left alone.
-import type { CeilingFigures, CeilingWorkload } from './ceiling-workload.js';
+import { timeConversations, type CeilingFigures, type CeilingWorkload, type ConversationTokens } from './ceiling-workload.js';
 
 const FILLER = 'The agent sees a grey wall to the left and a red ball two steps ahead; it turns and walks forward. ';
 
@@ -30,18 +30,7 @@ export async function measureServerCeiling(baseUrl: string, workload: CeilingWor
   if (workload.firstCachedTokens > 0) {
     await Promise.all(Array.from({ length: workload.inFlight }, () => complete(baseUrl, [{ role: 'system', content: sharedPrefix(workload) }], 1, bannedTokens, timeoutMs)));
   }
-  const startedAt = performance.now();
-  const results = await Promise.all(Array.from({ length: workload.inFlight }, (_, index) => converse(baseUrl, workload, index, bannedTokens, overheadTokens, timeoutMs)));
-  const elapsedMs = performance.now() - startedAt;
-  const completionTokens = results.reduce((sum, result) => sum + result.completionTokens, 0);
-  return {
-    workload,
-    calls: workload.inFlight * workload.callsPerSequence,
-    completionTokens,
-    promptTokens: results.reduce((sum, result) => sum + result.promptTokens, 0),
-    elapsedMs,
-    tokensPerSecond: (completionTokens / elapsedMs) * 1000,
-  };
+  return timeConversations(workload, (index) => converse(baseUrl, workload, index, bannedTokens, overheadTokens, timeoutMs));
 }
 
 /**
@@ -58,7 +47,7 @@ async function converse(
   bannedTokens: readonly number[],
   overheadTokens: number,
   timeoutMs: number,
-): Promise<{ completionTokens: number; promptTokens: number }> {
+): Promise<ConversationTokens> {
   const laterNew = workload.laterPromptTokens - workload.laterCachedTokens;
   const firstNew = workload.firstPromptTokens - workload.firstCachedTokens;
   const tailTokens = Math.max(1, laterNew - workload.completionTokens - 2 * overheadTokens);

@@ -31,6 +31,8 @@ export interface RunMemoryContext {
   readonly showSkills: boolean;
   /** Called with each warning of the reflector (a model error, an unparsable answer). */
   readonly onWarning?: (warning: string) => void;
+  /** The run's stop signal: a model reflection in flight is cut short when it aborts. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -70,7 +72,13 @@ export class RunMemory {
     const namespace = `environment:${context.environmentId}`;
     if (settings.reflect !== 'off') {
       const reflector = settings.reflect === 'model' ? new LanguageModelReflector({ model: context.model! }) : new RuleReflector();
-      this.reflection = new EpisodeReflection({ store, reflector, namespace, ...(context.onWarning ? { onWarning: context.onWarning } : {}) });
+      this.reflection = new EpisodeReflection({
+        store,
+        reflector,
+        namespace,
+        ...(context.onWarning ? { onWarning: context.onWarning } : {}),
+        ...(context.signal ? { signal: context.signal } : {}),
+      });
     }
     if (settings.skills) this.skills = new SkillLibrary({ store, namespace });
     const agentStore: MemoryStore = this.reflection?.store ?? store;

@@ -2,7 +2,7 @@
 // threshold, linked to their sources, announced as `reflection-write`, awaited by the end of a
 // run, and recalled by the next attempt at the task (Reflexion).
 import { describe, expect, it } from 'vitest';
-import type { AgentEventPayloads, ReflectionInput, ReflectionResult, Reflector } from '@worldloop/spec';
+import { AbortedError, type AgentEventPayloads, type LanguageModel, type ReflectionInput, type ReflectionResult, type Reflector } from '@worldloop/spec';
 import { InMemoryMemoryStore, LineWorldEnvironment, ScriptedLanguageModel, ScriptedPolicy } from '@worldloop/testkit';
 import { Agent } from './agent.js';
 import { EpisodeReflection } from './episode-reflection.js';
@@ -154,6 +154,34 @@ describe('EpisodeReflection', () => {
 });
 
 /** Records what it was asked to reflect on and delegates. */
+describe('EpisodeReflection with a stop signal', () => {
+  it('cuts a model reflection in flight short when the signal aborts: a warning, no lesson, nothing left pending', async () => {
+    const controller = new AbortController();
+    const calls: (AbortSignal | undefined)[] = [];
+    // A model that answers only when aborted: like a server still thinking when Ctrl-C comes.
+    const model: LanguageModel = {
+      provider: 'test',
+      modelId: 'slow',
+      capabilities: { toolCalls: false, jsonSchema: true, logprobs: false, images: false, contextTokens: 8192 },
+      generate: (request) => {
+        calls.push(request.signal);
+        return new Promise((_resolve, reject) => request.signal?.addEventListener('abort', () => reject(new AbortedError('stopped')), { once: true }));
+      },
+    };
+    const store = new InMemoryMemoryStore();
+    const reflection = new EpisodeReflection({ store, reflector: new LanguageModelReflector({ model }), namespace, importanceThreshold: Infinity, signal: controller.signal });
+    const agent = new Agent({ policy: new ScriptedPolicy(['left']), memory: { store: reflection.store, namespace }, maxSteps: 2 });
+    reflection.attach(agent.events);
+    await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual([controller.signal]);
+    controller.abort();
+    await reflection.settled();
+    expect(reflection.reflections).toEqual([]);
+    expect(reflection.warnings).toEqual([expect.stringMatching(/^reflection model call failed: stopped/)]);
+  });
+});
+
 class RecordingReflector implements Reflector {
   readonly name = 'recording';
   readonly inputs: ReflectionInput[] = [];

@@ -21,6 +21,11 @@ export interface EpisodeReflectionOptions {
   readonly importanceThreshold?: number;
   /** Called with each warning of the reflector (a model error, an unparsable answer). */
   readonly onWarning?: (warning: string) => void;
+  /**
+   * Passed to the reflector: when it aborts (Ctrl-C on a run), a model reflection in flight is cut
+   * short and ends as a warning, so a stopping run does not wait on the model.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What has not been reflected on yet, and what the episode already concluded. */
@@ -145,6 +150,7 @@ export class EpisodeReflection {
         ...(episode.mission !== undefined ? { mission: episode.mission } : {}),
         namespace: this.options.namespace,
         ...(Object.keys(provenance).length > 0 ? { provenance } : {}),
+        ...(this.options.signal !== undefined ? { signal: this.options.signal } : {}),
       });
       for (const warning of result.warnings) {
         this.warnings.push(warning);

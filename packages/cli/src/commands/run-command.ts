@@ -115,6 +115,7 @@ export async function runCommand(io: CliIo, givenFlags: RunFlags, signal?: Abort
           ...(opened ? { model: opened.model } : {}),
           showSkills: policy instanceof LlmPolicy,
           onWarning: (warning) => io.stderr.write(`reflection: ${warning}\n`),
+          ...(signal ? { signal } : {}),
         });
     const agent = new Agent({ policy, store, ...(memory ? { memory: memory.agentMemory } : {}) });
     memory?.attach(agent.events);

@@ -12,3 +12,4 @@ export * from './recorded-language-model.js';
 export * from './in-memory-memory-store.js';
 export * from './memory-store-conformance.js';
 export * from './gated-child-process.js';
+export * from './print-line-sync.js';

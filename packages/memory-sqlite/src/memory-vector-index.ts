@@ -7,6 +7,7 @@ import { ConfigError, type Embedder, type MemoryKind } from '@worldloop/spec';
 import { memoryKindCodes } from './checked-new-memory.js';
 import { CodeSample, type SampleSource } from './code-sample.js';
 import { hyperplaneCode, hyperplaneCodeBits, writeHyperplaneCode } from './hyperplane-code.js';
+import { appendFilterConditions } from './filter-conditions.js';
 import { MultiRowInsert } from './multi-row-insert.js';
 
 /** Filters the KNN scan applies (namespace ids: one scan per namespace, the partition key). */
@@ -130,22 +131,7 @@ export class MemoryVectorIndex {
     const queryCode = hyperplaneCode(vector);
     const conditions = ['code MATCH vec_bit(?)', 'k = ?'];
     const parameters: unknown[] = [queryCode, k];
-    if (filters.kindCodes !== undefined) {
-      conditions.push(`kind IN (${filters.kindCodes.map(() => '?').join(', ')})`);
-      parameters.push(...filters.kindCodes);
-    }
-    if (filters.episodeId !== undefined) {
-      conditions.push('episode_id = ?');
-      parameters.push(filters.episodeId);
-    }
-    if (filters.since !== undefined) {
-      conditions.push('created_at >= ?');
-      parameters.push(filters.since);
-    }
-    if (filters.until !== undefined) {
-      conditions.push('created_at < ?');
-      parameters.push(filters.until);
-    }
+    appendFilterConditions({ ...filters, kinds: filters.kindCodes }, '', conditions, parameters);
     this.#sample.update((this.#lastMemoryId.get() as number | undefined) ?? 0);
     // The bound and the namespace are appended last, per scan.
     const unbounded = this.#statement(conditions, filters.namespaceIds !== undefined, false);

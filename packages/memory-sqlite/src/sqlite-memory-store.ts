@@ -6,6 +6,7 @@ import { ConfigError, StoreError, type Embedder, type MemoryHit, type MemoryReco
 import { openSqliteDatabase, runMigrations, storeFailure, type SqliteDatabaseSource, type StoreFailureOptions } from '@worldloop/sqlite';
 import { checkNewMemory, memoryKindCodes, type CheckedNewMemory } from './checked-new-memory.js';
 import { checkRecallQuery, type CheckedRecallQuery } from './checked-recall-query.js';
+import { appendFilterConditions } from './filter-conditions.js';
 import { HashedEmbedder } from './hashed-embedder.js';
 import { matchExpression, matchWords } from './match-expression.js';
 import { loadSqliteVec } from './load-sqlite-vec.js';
@@ -521,22 +522,7 @@ export class SqliteMemoryStore implements MemoryStore {
 function memoryConditions(filters: ResolvedFilters, namespaces: 'none' | 'list' | 'one'): { conditions: string[]; parameters: unknown[] } {
   const conditions: string[] = [];
   const parameters: unknown[] = [];
-  if (filters.kinds !== undefined) {
-    conditions.push(`m.kind IN (${filters.kinds.map(() => '?').join(', ')})`);
-    parameters.push(...filters.kinds);
-  }
-  if (filters.episodeId !== undefined) {
-    conditions.push('m.episode_id = ?');
-    parameters.push(filters.episodeId);
-  }
-  if (filters.since !== undefined) {
-    conditions.push('m.created_at >= ?');
-    parameters.push(filters.since);
-  }
-  if (filters.until !== undefined) {
-    conditions.push('m.created_at < ?');
-    parameters.push(filters.until);
-  }
+  appendFilterConditions(filters, 'm.', conditions, parameters);
   if (namespaces === 'list') {
     conditions.push('m.namespace_id IN (SELECT value FROM json_each(?))');
     parameters.push(JSON.stringify(filters.namespaceIds));

@@ -59,6 +59,15 @@ const memoryMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    // No data changes: rows written from now on keep their embedding as float16 (half the bytes),
+    // rows already there keep float32, and readers tell them apart by length (stored-embedding.ts).
+    // The version exists so that an older worldloop, which reads every embedding as float32,
+    // refuses the file with a clear error instead of misreading the new rows.
+    version: 2,
+    name: 'float16-embeddings',
+    up() {},
+  },
 ];
 
 /** The memory schema as `runMigrations` takes it. */

@@ -60,8 +60,11 @@ describe('MemoryVectorIndex codes at open', () => {
     const expected = new MemoryVectorIndex(filled, embedder, ':memory:').nearest(query, 30, unfiltered);
     const expectedObservations = new MemoryVectorIndex(filled, embedder, ':memory:').nearest(query, 30, observations);
     expect(expected).toHaveLength(30);
-    // A v1 file as this version sees it: the v1 setting, and codes it cannot use (here: none at all).
+    // A v1 file as this version sees it: the v1 setting, float32 embeddings (memory schema 1), and
+    // codes it cannot use (here: none at all).
     filled.prepare("UPDATE memory_settings SET value = 'hyperplane-v1' WHERE key = 'vector_code'").run();
+    const float32 = filled.prepare('UPDATE memories SET embedding = ? WHERE id = ?');
+    for (const [id, text] of filled.prepare('SELECT id, text FROM memories').raw().all() as [number, string][]) float32.run(Buffer.from(embedder.embedText(text).buffer), id);
     filled.exec('DELETE FROM memory_vector_index');
     const reopened = new MemoryVectorIndex(filled, embedder, ':memory:');
     expect(storedCode(filled)).toBe(vectorCode);

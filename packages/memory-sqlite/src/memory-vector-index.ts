@@ -9,6 +9,7 @@ import { CodeSample, type SampleSource } from './code-sample.js';
 import { hyperplaneCode, hyperplaneCodeBits, writeHyperplaneCode } from './hyperplane-code.js';
 import { appendFilterConditions } from './filter-conditions.js';
 import { MultiRowInsert } from './multi-row-insert.js';
+import { readStoredEmbedding } from './stored-embedding.js';
 
 /** Filters the KNN scan applies (namespace ids: one scan per namespace, the partition key). */
 export interface VectorFilters {
@@ -216,7 +217,7 @@ function rebuildIndex(database: Database.Database, dimension: number): void {
         kindCode: memoryKindCodes.get(row.kind)!,
         createdAt: row.created_at,
         episodeId: row.episode_id,
-        vector: new Float32Array(Uint8Array.from(row.embedding).buffer),
+        vector: readStoredEmbedding(row.embedding, dimension),
       })),
     );
     if (rows.length < rebuildPage) return;

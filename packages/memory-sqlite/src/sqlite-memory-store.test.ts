@@ -90,6 +90,43 @@ describe('SqliteMemoryStore files', () => {
     expect(before.every((hits) => hits.length > 0)).toBe(true);
   });
 
+  it('keeps embeddings as float16 on 16 KiB pages, and reads a schema-1 file of float32 rows as before, mixed with new rows', async () => {
+    const path = join(directory, 'upgraded.db');
+    const now = () => 1_800_000_000_000;
+    const random = seeded(11);
+    const memories = (count: number): NewMemory[] =>
+      Array.from({ length: count }, (_, index) => ({ kind: 'observation', text: sentence(random), namespace: 'agent:0', createdAt: now() - index * 1000 }));
+    const first = new SqliteMemoryStore({ path, now });
+    await first.write(memories(200));
+    const queries = [{ text: 'red key in the cellar' }, { text: 'opened the door', weights: { lexical: 0, vector: 1, recency: 0, importance: 0 } }];
+    const before = await Promise.all(queries.map((query) => first.recall(query)));
+    await first.close();
+    // The file as schema 1 wrote it: float32 embeddings, no migration 2.
+    const file = new Database(path);
+    expect(file.pragma('page_size', { simple: true })).toBe(16_384);
+    expect(file.prepare('SELECT DISTINCT length(embedding) FROM memories').pluck().all()).toEqual([768]);
+    const embedder = new HashedEmbedder();
+    const float32 = file.prepare('UPDATE memories SET embedding = ? WHERE id = ?');
+    for (const [id, text] of file.prepare('SELECT id, text FROM memories').raw().all() as [number, string][]) float32.run(Buffer.from(embedder.embedText(text).buffer), id);
+    file.prepare('DELETE FROM memory_migrations WHERE version = 2').run();
+    file.close();
+    const upgraded = track(new SqliteMemoryStore({ path, now }));
+    const after = await Promise.all(queries.map((query) => upgraded.recall(query)));
+    // The same memories in the same order; scores (normalised over the candidates) agree to about half-float precision.
+    expect(after.map((hits) => hits.map((hit) => hit.record.id))).toEqual(before.map((hits) => hits.map((hit) => hit.record.id)));
+    after.flat().forEach((hit, index) => expect(hit.score).toBeCloseTo(before.flat()[index]!.score, 2));
+    await upgraded.write(memories(50));
+    const mixed = await upgraded.recall({ text: 'red key in the cellar', limit: 250, weights: { lexical: 0, vector: 1, recency: 0, importance: 0 } });
+    expect(mixed.length).toBeGreaterThan(0);
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare('SELECT length(embedding) AS bytes, count(*) AS rows FROM memories GROUP BY 1 ORDER BY 1').all()).toEqual([
+      { bytes: 768, rows: 50 },
+      { bytes: 1536, rows: 200 },
+    ]);
+    expect(check.prepare('SELECT max(version) FROM memory_migrations').pluck().get()).toBe(2);
+    check.close();
+  });
+
   it('shares a file with the trajectory store, each with its own migrations', async () => {
     const path = join(directory, 'worldloop.db');
     const trajectories = track(SqliteTrajectoryStore.open(path));

@@ -13,6 +13,7 @@ import { loadSqliteVec } from './load-sqlite-vec.js';
 import { memorySchema } from './memory-schema.js';
 import { MemoryVectorIndex, type VectorEntry, type VectorFilters } from './memory-vector-index.js';
 import { MultiRowInsert } from './multi-row-insert.js';
+import { dotStoredEmbedding, storedEmbeddingBytes, writeStoredEmbedding } from './stored-embedding.js';
 import { defaultRecallWeights, rankCandidates, type ComponentScores, type RankingCandidate } from './recall-ranking.js';
 import { toUnitVector } from './unit-vector.js';
 
@@ -106,6 +107,12 @@ interface ResolvedFilters extends VectorFilters {
 
 /** The largest memory map better-sqlite3's SQLite makes (its SQLITE_MAX_MMAP_SIZE); larger settings are capped to it. */
 const largestMemoryMapBytes = 0x7fff0000;
+/**
+ * Page size of a new memory file: a memory's row holds its embedding (768 bytes as float16 at 384
+ * dimensions, 8 KiB at 4,096), which on 4 KiB pages splits b-tree leaves every few rows or spills
+ * to overflow pages. A file created elsewhere (by the trajectory store, say) keeps its size.
+ */
+const memoryPageSize = 16_384;
 /** Memories read in index order per candidate wanted before a filtered ordered source falls back to SQLite's plan. */
 const orderedScanFactor = 64;
 /** Searching namespace by namespace (to use the per-namespace indexes) stops paying beyond this many. */
@@ -188,7 +195,7 @@ export class SqliteMemoryStore implements MemoryStore {
 
     let database: Database.Database | undefined;
     try {
-      database = openSqliteDatabase(options);
+      database = openSqliteDatabase(options, { pageSize: memoryPageSize });
       database.pragma(`mmap_size = ${memoryMappedBytes}`);
       loadSqliteVec(database);
       runMigrations(database, memorySchema);
@@ -307,6 +314,8 @@ export class SqliteMemoryStore implements MemoryStore {
     const texts: unknown[] = [];
     const entries: VectorEntry[] = [];
     const records: MemoryRecord[] = [];
+    const embeddingBytes = storedEmbeddingBytes(this.#vectors.dimension);
+    const embeddings = Buffer.allocUnsafe(memories.length * embeddingBytes);
     for (let position = 0; position < memories.length; position++) {
       const memory = memories[position]!;
       const id = firstId + position;
@@ -320,7 +329,9 @@ export class SqliteMemoryStore implements MemoryStore {
       const namespaceId = this.#namespaceId(memory.namespace);
       const createdAt = memory.createdAt ?? Math.round(this.#now());
       const vector = vectors[position]!;
-      rows.push(id, namespaceId, sequences[position], memory.kind, memory.text, memory.payload, memory.importance, createdAt, memory.runId, memory.episodeId, memory.stepIndex, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
+      writeStoredEmbedding(vector, embeddings, position * embeddingBytes);
+      const embedding = embeddings.subarray(position * embeddingBytes, (position + 1) * embeddingBytes);
+      rows.push(id, namespaceId, sequences[position], memory.kind, memory.text, memory.payload, memory.importance, createdAt, memory.runId, memory.episodeId, memory.stepIndex, embedding);
       texts.push(id, memory.text);
       entries.push({ memoryId: id, namespaceId, kindCode: memoryKindCodes.get(memory.kind)!, createdAt, episodeId: memory.episodeId, vector });
       records.push(
@@ -369,7 +380,7 @@ export class SqliteMemoryStore implements MemoryStore {
     if (queryVector !== undefined) {
       const nearest = this.#vectors.nearest(queryVector, Math.ceil(perSource * this.#vectorOversampling), filters);
       const rescored = (this.#statements.selectEmbeddings.all(JSON.stringify(nearest)) as { id: number; embedding: Buffer }[])
-        .map(({ id, embedding }) => ({ id, similarity: dot(queryVector, embedding) }))
+        .map(({ id, embedding }) => ({ id, similarity: dotStoredEmbedding(queryVector, embedding) }))
         .sort((a, b) => b.similarity - a.similarity || b.id - a.id);
       for (const { id } of rescored.slice(0, perSource)) candidateIds.add(id);
     }
@@ -384,7 +395,7 @@ export class SqliteMemoryStore implements MemoryStore {
       const age = this.#recencyUnit === 'hour' ? Math.max(0, now - row.created_at) / millisecondsPerHour : row.last_sequence - row.sequence;
       const raw: ComponentScores = {
         lexical: lexical.get(row.id) ?? 0,
-        vector: queryVector === undefined ? 0 : dot(queryVector, row.embedding),
+        vector: queryVector === undefined ? 0 : dotStoredEmbedding(queryVector, row.embedding),
         recency: this.#decay ** age,
         importance: row.importance,
       };
@@ -571,14 +582,6 @@ function toRecord(
   if (links.length > 0) record.links = links.map(String);
   record.createdAt = row.created_at;
   return record;
-}
-
-/** The dot product of a unit query vector and a stored float32 embedding (its cosine similarity). */
-function dot(vector: Float32Array, embedding: Buffer): number {
-  const stored = embedding.byteOffset % 4 === 0 ? new Float32Array(embedding.buffer, embedding.byteOffset, vector.length) : new Float32Array(Uint8Array.from(embedding).buffer);
-  let sum = 0;
-  for (let index = 0; index < vector.length; index++) sum += vector[index]! * stored[index]!;
-  return sum;
 }
 
 function checkOption(name: string, value: unknown, valid: boolean, expected: string): void {

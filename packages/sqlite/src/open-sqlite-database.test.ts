@@ -51,6 +51,28 @@ describe('openSqliteDatabase', () => {
     adopted.close();
   });
 
+  it('gives a new file the page size asked for, and leaves an existing file the one it has', () => {
+    const path = join(directory, 'paged.db');
+    const fresh = openSqliteDatabase(path, { pageSize: 16_384 });
+    fresh.exec('CREATE TABLE t (x)');
+    expect(fresh.pragma('page_size', { simple: true })).toBe(16_384);
+    fresh.close();
+    const reopened = openSqliteDatabase(path, { pageSize: 1024 });
+    expect(reopened.pragma('page_size', { simple: true })).toBe(16_384);
+    reopened.close();
+    const other = join(directory, 'default.db');
+    openSqliteDatabase(other).exec('CREATE TABLE t (x)');
+    const later = openSqliteDatabase(other, { pageSize: 16_384 });
+    expect(later.pragma('page_size', { simple: true })).toBe(4096);
+    later.close();
+  });
+
+  it('refuses a page size SQLite would ignore, before opening anything', () => {
+    for (const pageSize of [0, 1000, 131_072, 1.5]) {
+      expect(() => openSqliteDatabase(join(directory, 'never.db'), { pageSize })).toThrow(/pageSize is .*power of two from 512 to 65536/);
+    }
+  });
+
   it('leaves an adopted connection open when configuring it fails', () => {
     const adopted = new Database(join(directory, 'busy.db'));
     adopted.exec('BEGIN');

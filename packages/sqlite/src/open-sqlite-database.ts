@@ -28,6 +28,16 @@ export type SqliteDatabaseSource =
       readonly path?: never;
     };
 
+/** How a new database file is laid out. */
+export interface OpenSqliteDatabaseOptions {
+  /**
+   * Page size in bytes (a power of two from 512 to 65536) for a database that is still empty; an
+   * existing file keeps its own. Larger pages suit rows of kilobytes (the memory store's embeddings):
+   * fewer overflow pages and b-tree splits per row. SQLite's default is 4096.
+   */
+  readonly pageSize?: number;
+}
+
 /**
  * Returns a configured connection. Given a path (or `{ path }`), it creates the parent directories,
  * opens the file and closes it again if configuring fails. Given `{ database }`, it configures that
@@ -38,16 +48,20 @@ export type SqliteDatabaseSource =
  * error as it came (callers wrap it, see `storeFailure`), and an Error when a file database stays
  * out of WAL mode (network filesystems).
  */
-export function openSqliteDatabase(source: string | SqliteDatabaseSource): Database.Database {
+export function openSqliteDatabase(source: string | SqliteDatabaseSource, options: OpenSqliteDatabaseOptions = {}): Database.Database {
+  const pageSize = options.pageSize;
+  if (pageSize !== undefined && !(Number.isSafeInteger(pageSize) && pageSize >= 512 && pageSize <= 65_536 && (pageSize & (pageSize - 1)) === 0)) {
+    throw new RangeError(`pageSize is ${String(pageSize)}; SQLite takes a power of two from 512 to 65536`);
+  }
   if (typeof source !== 'string' && source.database !== undefined) {
-    configure(source.database);
+    configure(source.database, pageSize);
     return source.database;
   }
   const path = typeof source === 'string' ? source : source.path;
   if (path !== ':memory:' && path !== '') mkdirSync(dirname(resolve(path)), { recursive: true });
   const database = new Database(path);
   try {
-    configure(database);
+    configure(database, pageSize);
   } catch (error) {
     database.close();
     throw error;
@@ -55,8 +69,11 @@ export function openSqliteDatabase(source: string | SqliteDatabaseSource): Datab
   return database;
 }
 
-function configure(database: Database.Database): void {
+function configure(database: Database.Database, pageSize: number | undefined): void {
   database.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  // Only an empty database takes a page size (a WAL file's is fixed once it has a page); several
+  // processes may race here on a fresh file, and whichever writes the first page decides.
+  if (pageSize !== undefined && database.pragma('page_count', { simple: true }) === 0) database.pragma(`page_size = ${pageSize}`);
   const mode = switchToWal(database, { timeoutMs: busyTimeoutMs });
   if (mode !== 'wal' && !database.memory) {
     throw new Error(`the database could not be switched to WAL mode (it stayed in ${mode} mode); put the file on a local filesystem`);

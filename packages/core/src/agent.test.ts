@@ -149,6 +149,7 @@ describe('Agent loop', () => {
           components: { lexical: 0.5, vector: 0, recency: 0, importance: 0 },
         }));
       },
+      get: async () => [],
       close: async () => {},
     };
     const agent = new Agent({ policy: new ExpertPolicy(), memory: { store: memory, namespace: 'agent:test' } });

@@ -80,6 +80,7 @@ export class EpisodeReflection {
         return records;
       },
       recall: (query: RecallQuery): Promise<readonly MemoryHit[]> => inner.recall(query),
+      get: (ids: readonly string[]): Promise<readonly MemoryRecord[]> => inner.get(ids),
       close: () => inner.close(),
     };
   }

@@ -283,6 +283,7 @@ describe('LlmPolicy', () => {
         const record: MemoryRecord = { id: `r${recalls}`, kind: 'fact', text: `MEMO-${recalls++} the door is locked`, namespace: 'n', importance: 0.5, createdAt: 0 };
         return [{ record, score: 0.9, components: { lexical: 1, vector: 0, recency: 0, importance: 0.5 } }];
       },
+      get: async () => [],
       close: async () => undefined,
     };
     for (const mode of ['text', 'native'] as const) {
@@ -322,6 +323,7 @@ describe('LlmPolicy', () => {
         const record: MemoryRecord = query.kinds?.includes('skill') && query.kinds.length === 1 ? skillRecord : { id: 'r1', kind: 'fact', text: 'MEMO the door is locked', namespace: 'n', importance: 0.5, createdAt: 0 };
         return [{ record, score: 0.7, components: { lexical: 1, vector: 0, recency: 0, importance: 0.5 } }];
       },
+      get: async () => [],
       close: async () => undefined,
     };
     for (const mode of ['text', 'native'] as const) {
@@ -408,6 +410,7 @@ describe('LlmPolicy', () => {
         store: {
           write: async () => [],
           recall: async () => (recalls++ === 0 ? [{ record, score: 1, components: { lexical: 1, vector: 0, recency: 0, importance: 0 } }] : []),
+          get: async () => [],
           close: async () => undefined,
         },
         toMemories: () => [],

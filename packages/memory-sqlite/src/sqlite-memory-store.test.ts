@@ -180,6 +180,7 @@ describe('SqliteMemoryStore files', () => {
     const store = SqliteMemoryStore.open(':memory:');
     await store.close();
     await expect(store.recall({ text: 'x' })).rejects.toThrow(/is closed/);
+    await expect(store.get(['1'])).rejects.toThrow(/is closed/);
     await expect(store.write([{ kind: 'fact', text: 'x', namespace: 'a' }])).rejects.toBeInstanceOf(StoreError);
   });
 

@@ -257,6 +257,24 @@ export class SqliteMemoryStore implements MemoryStore {
     }
   }
 
+  async get(ids: readonly string[]): Promise<readonly MemoryRecord[]> {
+    this.#checkOpen('read memories');
+    if (!Array.isArray(ids)) throw new StoreError(`get takes a list of memory ids, not ${typeof ids}.`, { details: { reason: 'invalid-id' } });
+    // Ids this store never hands out (not a positive whole number in text) cannot be held: left out.
+    const wanted = [...new Set(ids.filter((id) => typeof id === 'string' && /^[1-9][0-9]{0,15}$/.test(id)).map(Number))];
+    if (wanted.length === 0) return [];
+    try {
+      const rows = new Map((this.#statements.selectCandidates.all(JSON.stringify(wanted)) as CandidateRow[]).map((row) => [row.id, row]));
+      const links = this.#linksOf([...rows.keys()]);
+      return wanted.flatMap((id) => {
+        const row = rows.get(id);
+        return row === undefined ? [] : [toRecord(row, links.get(id) ?? [])];
+      });
+    } catch (error) {
+      throw storeFailure(`read ${wanted.length === 1 ? 'a memory' : `${wanted.length} memories`}`, this.location, error, memoryFailure);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -402,13 +420,19 @@ export class SqliteMemoryStore implements MemoryStore {
       return { raw, order: row.id, row };
     });
     const ranked = rankCandidates(scored, query.weights, query.limit);
+    const links = this.#linksOf(ranked.map(({ candidate }) => candidate.row.id));
+    return ranked.map(({ candidate, score, components }) => ({ record: toRecord(candidate.row, links.get(candidate.row.id) ?? []), score, components }));
+  }
+
+  /** The links of each of these memories, in the order they were given. */
+  #linksOf(memoryIds: readonly number[]): Map<number, number[]> {
     const links = new Map<number, number[]>();
-    for (const { memory_id, target_id } of this.#statements.selectLinks.all(JSON.stringify(ranked.map(({ candidate }) => candidate.row.id))) as { memory_id: number; target_id: number }[]) {
+    for (const { memory_id, target_id } of this.#statements.selectLinks.all(JSON.stringify(memoryIds)) as { memory_id: number; target_id: number }[]) {
       const list = links.get(memory_id) ?? [];
       list.push(target_id);
       links.set(memory_id, list);
     }
-    return ranked.map(({ candidate, score, components }) => ({ record: toRecord(candidate.row, links.get(candidate.row.id) ?? []), score, components }));
+    return links;
   }
 
   /** Namespace ids and kind codes of the query; undefined when a filter matches nothing. */

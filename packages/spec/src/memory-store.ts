@@ -97,5 +97,11 @@ export interface MemoryStore {
   write(memories: readonly NewMemory[]): Promise<readonly MemoryRecord[]>;
   /** The memories that match the filters, best first, at most `limit`. */
   recall(query: RecallQuery): Promise<readonly MemoryHit[]>;
+  /**
+   * The memories with these ids (as `write` returned them and trajectories record them), in the
+   * order asked, each once; ids the store does not hold are left out. For tracing a step's memory
+   * reads and writes back to their texts.
+   */
+  get(ids: readonly string[]): Promise<readonly MemoryRecord[]>;
   close(): Promise<void>;
 }

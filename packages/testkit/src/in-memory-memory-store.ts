@@ -92,6 +92,15 @@ export class InMemoryMemoryStore implements MemoryStore {
     });
   }
 
+  async get(ids: readonly string[]): Promise<readonly MemoryRecord[]> {
+    this.#checkOpen();
+    if (!Array.isArray(ids)) throw new StoreError(`get takes a list of memory ids, not ${typeof ids}.`, { details: { reason: 'invalid-id' } });
+    return [...new Set(ids)].flatMap((id) => {
+      const stored = this.#byId.get(id);
+      return stored === undefined ? [] : [stored.record];
+    });
+  }
+
   async recall(query: RecallQuery): Promise<readonly MemoryHit[]> {
     this.#checkOpen();
     const refuse = (problem: string): never => {

@@ -80,6 +80,18 @@ export function describeMemoryStoreConformance(name: string, create: MemoryStore
         expect(byId.get(reflection!.id)).toMatchObject({ kind: 'reflection', links: [source!.id, other!.id], payload, importance: 0.9 });
         expect(byId.get(reflection!.id)!.provenance).toBeUndefined();
       });
+
+      it('gets memories by id, in the order asked, each once, leaving out ids it does not hold', async () => {
+        const memories = await open();
+        const written = await memories.write([
+          { kind: 'fact', text: 'alpha', namespace: 'agent:a', provenance: { runId: 1, episodeId: 2, stepIndex: 3 } },
+          { kind: 'observation', text: 'beta', namespace: 'agent:b' },
+        ]);
+        const [linked] = await memories.write([{ kind: 'reflection', text: 'gamma', namespace: 'agent:a', links: [written[1]!.id, written[0]!.id], payload: { n: 1 } }]);
+        const got = await memories.get([linked!.id, written[1]!.id, 'no-such-id', '999999', written[0]!.id, linked!.id]);
+        expect(got).toEqual([linked, written[1], written[0]]);
+        expect(await memories.get([])).toEqual([]);
+      });
     });
 
     describe('ranking by one component', () => {

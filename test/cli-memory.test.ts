@@ -111,6 +111,35 @@ describe('worldloop run --memory', () => {
     }
   });
 
+  it('shows each step’s recalled and remembered memories and the episode’s lessons, from the run’s memory file or --memory', async () => {
+    const db = join(directory, 'runs.db');
+    const run = captureIo(directory);
+    expect(await main(['run', '--env', environmentId, '--policy', 'random', '--episodes', '2', '--max-steps', '4', '--seed', '3', '--db', db, '--memory', 'memory.db', '--reflect', 'rule'], run), run.errors()).toBe(0);
+    const shown = captureIo(directory);
+    expect(await main(['show', '2', '--db', db], shown), shown.errors()).toBe(0);
+    // Episode 2 recalls what episode 1 wrote (and its lesson), writes one memory a step, and has a lesson of its own.
+    expect(shown.output()).toMatch(/^ {2}recalled \(\d\.\d\d\) #\d+ (action-outcome|reflection): /m);
+    expect(shown.output()).toMatch(/^ {2}remembered #\d+ action-outcome: \[go to the .*\] \w+ → reward 0$/m);
+    expect(shown.output()).toMatch(/── lessons of this episode ──\n {2}#\d+ reflection: .*\(from #\d+(, #\d+)*\)/);
+    expect(shown.output().match(/^ {2}remembered /gm)).toHaveLength(4);
+
+    const off = captureIo(directory);
+    expect(await main(['show', '2', '--db', db, '--memory', 'off'], off)).toBe(0);
+    expect(off.output()).not.toMatch(/recalled|remembered|lessons/);
+    const explicit = captureIo(directory);
+    expect(await main(['show', '2', '--db', db, '--memory', 'memory.db'], explicit)).toBe(0);
+    expect(explicit.output()).toBe(shown.output());
+    const missing = captureIo(directory);
+    expect(await main(['show', '2', '--db', db, '--memory', 'nowhere.db'], missing)).toBe(2);
+    expect(missing.errors()).toMatch(/--memory .*nowhere\.db does not exist/);
+    // The recorded file gone: the steps are still shown, with a note.
+    rmSync(join(directory, 'memory.db'));
+    const gone = captureIo(directory);
+    expect(await main(['show', '2', '--db', db], gone)).toBe(0);
+    expect(gone.output()).toMatch(/the run's memory file .*memory\.db is gone/);
+    expect(gone.output()).toMatch(/── step 3 ──/);
+  });
+
   it.each([
     [['--memory', ''], /--memory needs a file path/],
     [['--reflect', 'sometimes', '--memory', 'm.db'], /--reflect must be one of rule, model, off, got "sometimes"/],

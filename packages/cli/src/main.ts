@@ -28,7 +28,8 @@ Usage:
   worldloop envs                              list registered environments
   worldloop episodes [--run ID] [--env ID] [--limit N] [--db PATH]
   worldloop run --resume <run> [--db PATH]    continue a killed or stopped run with its recorded flags
-  worldloop show <episode> [--db PATH]        print an episode step by step
+  worldloop show <episode> [--db PATH] [--memory PATH|off]
+                                              print an episode step by step, with its memories
   worldloop export --format <f> --out <path> [--db PATH] [--run ID[,ID]] [--env ID] [--task TEXT]
                 [--success-only] [--min-reward X] [--min-steps N] [--max-steps N]
                 [--validation-fraction X] [--force]
@@ -61,6 +62,8 @@ one namespace per environment; each step recalls from it into the policy's perce
 happened, both recorded with the step. --reflect rule|model writes lessons at each episode's end (and
 when enough important memories pile up), by rules or with the --model backend; --skills stores the
 actions of each successful episode as a skill and shows the skills of similar missions to LLM policies.
+worldloop show prints what each step recalled and remembered and the episode's lessons, from the
+memory file the run recorded (or --memory PATH; --memory off for none).
 
 Runs are recorded to ./.worldloop/worldloop.db unless --db says otherwise.
 `;
@@ -111,7 +114,7 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   models: ['probe', 'threads'],
   envs: [],
   episodes: ['db', 'run', 'env', 'limit'],
-  show: ['db'],
+  show: ['db', 'memory'],
   export: ['format', 'out', 'db', 'run', 'env', 'task', 'success-only', 'min-reward', 'min-steps', 'max-steps', 'validation-fraction', 'force'],
   serve: ['env', 'port', 'host', 'max-instances', 'idle-timeout-s', 'max-steps'],
   stats: ['db', 'run', 'env'],

@@ -1,5 +1,9 @@
-// `worldloop show <episode>`: prints one recorded episode step by step, with the ASCII map.
-import { ConfigError, type ObservationRecord } from '@worldloop/spec';
+// `worldloop show <episode>`: prints one recorded episode step by step, with the ASCII map, and the
+// memories each step recalled and wrote, and the lessons drawn from it, from the run's memory file.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SqliteMemoryStore } from '@worldloop/memory-sqlite';
+import { ConfigError, StoreError, type MemoryRecord, type MemoryReference, type ObservationRecord } from '@worldloop/spec';
 import type { CliIo } from '../cli-io.js';
 import { openStore } from '../open-store.js';
 import { integerOption } from '../option-values.js';
@@ -7,13 +11,19 @@ import { integerOption } from '../option-values.js';
 /** Flags of `worldloop show`. */
 export interface ShowFlags {
   readonly db?: string;
+  /** The memory file to read recalled and written memories from (default: the run's, as recorded), or `off`. */
+  readonly memory?: string;
 }
+
+/** Characters of a memory's text shown on its line. */
+const memoryTextWidth = 100;
 
 /** Prints the episode with this id. */
 export async function showCommand(io: CliIo, episodeArgument: string | undefined, flags: ShowFlags): Promise<number> {
   if (episodeArgument === undefined) throw new ConfigError('worldloop show needs an episode id. List them with `worldloop episodes`.');
   const episodeId = integerOption('episode', episodeArgument, 0, { min: 1 });
   const store = openStore(io, flags.db);
+  let memory: { readonly store?: SqliteMemoryStore; readonly note?: string } = {};
   try {
     const episode = await store.getEpisode(episodeId);
     if (!episode) throw new ConfigError(`No episode ${episodeId} in ${store.location}. List them with \`worldloop episodes\`.`);
@@ -24,6 +34,8 @@ export async function showCommand(io: CliIo, episodeArgument: string | undefined
       `Status: ${episode.status}; success: ${episode.success ? 'yes' : 'no'}; reward ${(episode.totalReward ?? 0).toFixed(3)}; ` +
         `${episode.stepCount ?? 0} steps, ${episode.invalidActionCount ?? 0} refused${episode.error ? `; error: ${episode.error}` : ''}\n`,
     );
+    memory = await openEpisodeMemory(io, flags.memory, (await store.getRun(episode.runId))?.config);
+    if (memory.note) out(`${memory.note}\n`);
     for await (const step of store.readSteps(episodeId)) {
       out(`\n── step ${step.stepIndex} ──\n`);
       out(renderObservation(step.observation));
@@ -33,6 +45,10 @@ export async function showCommand(io: CliIo, episodeArgument: string | undefined
         out(`  tool ${call.name}(${JSON.stringify(call.arguments)}) → ${result.ok ? JSON.stringify(result.output) : `error ${result.error.code}: ${result.error.message}`}\n`);
       }
       if (!step.accepted) out(`  refused: ${step.feedback}\n`);
+      if (memory.store) {
+        out(await memoryLines(memory.store, 'recalled', step.memoryReads));
+        out(await memoryLines(memory.store, 'remembered', step.memoryWrites));
+      }
       const flags = [step.terminated ? 'terminated' : '', step.truncated ? 'truncated' : ''].filter(Boolean).join(', ');
       out(`  reward ${step.reward}${flags ? `, ${flags}` : ''}\n`);
     }
@@ -40,10 +56,56 @@ export async function showCommand(io: CliIo, episodeArgument: string | undefined
       out('\n── final ──\n');
       out(renderObservation(episode.finalObservation));
     }
+    if (memory.store) {
+      // Reflections and skills carry the episode's provenance; newest last, as they were written.
+      const byRecency = { lexical: 0, vector: 0, recency: 1, importance: 0 };
+      const lessons = await memory.store.recall({ episodeId, kinds: ['reflection', 'skill'], limit: 100, weights: byRecency });
+      if (lessons.length > 0) {
+        out('\n── lessons of this episode ──\n');
+        for (const { record } of [...lessons].reverse()) out(`  ${describeMemory(record)}${record.links ? ` (from #${record.links.join(', #')})` : ''}\n`);
+      }
+    }
     return 0;
   } finally {
+    await memory.store?.close();
     await store.close();
   }
+}
+
+/** The memory store to trace an episode's memories in, or a note saying why there is none. */
+async function openEpisodeMemory(io: CliIo, flag: string | undefined, runConfig: unknown): Promise<{ readonly store?: SqliteMemoryStore; readonly note?: string }> {
+  if (flag === 'off') return {};
+  const recorded = typeof runConfig === 'object' && runConfig !== null ? (runConfig as { memory?: { path?: unknown } }).memory?.path : undefined;
+  const path = flag !== undefined ? resolve(io.cwd, flag) : typeof recorded === 'string' ? recorded : undefined;
+  if (path === undefined) return {};
+  if (!existsSync(path)) {
+    if (flag !== undefined) throw new ConfigError(`--memory ${path} does not exist; give the memory file the run wrote (its --memory), or --memory off.`);
+    return { note: `(the run's memory file ${path} is gone: memories are shown by id only)` };
+  }
+  try {
+    return { store: SqliteMemoryStore.open(path) };
+  } catch (error) {
+    if (error instanceof StoreError || error instanceof ConfigError) return { note: `(the memory file ${path} cannot be read, so memories are shown by id only: ${error.message})` };
+    throw error;
+  }
+}
+
+/** `  recalled #12 (0.83) reflection: text…`, one line per memory referenced. */
+async function memoryLines(memory: SqliteMemoryStore, verb: string, references: readonly MemoryReference[]): Promise<string> {
+  if (references.length === 0) return '';
+  const records = new Map((await memory.get(references.map((reference) => reference.id))).map((record) => [record.id, record]));
+  return references
+    .map(({ id, score }) => {
+      const record = records.get(id);
+      const scored = score === undefined ? '' : ` (${score.toFixed(2)})`;
+      return `  ${verb}${scored} ${record ? describeMemory(record) : `#${id} (not in the memory file)`}\n`;
+    })
+    .join('');
+}
+
+function describeMemory(record: MemoryRecord): string {
+  const text = record.text.replace(/\s+/g, ' ');
+  return `#${record.id} ${record.kind}: ${text.length > memoryTextWidth ? `${text.slice(0, memoryTextWidth - 1)}…` : text}`;
 }
 
 function renderObservation(observation: ObservationRecord): string {

@@ -3,8 +3,10 @@
 import type { EnvSnapshot } from '@worldloop/spec';
 import { describe, expect, it } from 'vitest';
 import { colorNames } from './color.js';
+import { drawnLevel, type DrawnLevelOptions } from './fixtures/drawn-level.js';
 import { GridworldEnvironment } from './gridworld-environment.js';
 import type { GridworldTaskName } from './gridworld-task.js';
+import type { Mission } from './mission.js';
 import { ObjectType, isPickable, objectTypeNames } from './object-type.js';
 import { primitiveActionNames } from './primitive-action.js';
 import { SeededRandom } from './seeded-random.js';
@@ -46,63 +48,8 @@ function candidateCommands(snapshot: EnvSnapshot): string[] {
   return candidates;
 }
 
-/**
- * A hand-drawn level as a snapshot, in the map notation (`##` wall, `..` floor, `Kr` red key, `Ob`
- * blue ball, `By` yellow box, `Dg` / `Lg` / `_g` closed / locked / open green door, `>>` `vv`
- * `<<` `^^` the agent); every cell seen at step 0 except those in `unseen` (as `[x, y]`).
- */
-function drawnLevel(
-  environment: GridworldEnvironment,
-  rows: readonly string[],
-  options: { unseen?: readonly (readonly [number, number])[]; carried?: readonly [number, number] } = {},
-): EnvSnapshot {
-  const width = rows[0]!.length / 2;
-  const types: number[] = [];
-  const colors: number[] = [];
-  const states: number[] = [];
-  let agent = { x: 0, y: 0, direction: 0 };
-  const letters: Record<string, readonly [number, number]> = {
-    '#': [ObjectType.wall, 0], K: [ObjectType.key, 0], O: [ObjectType.ball, 0], B: [ObjectType.box, 0],
-    D: [ObjectType.door, 1], L: [ObjectType.door, 2], _: [ObjectType.door, 0],
-  };
-  rows.forEach((row, y) => {
-    for (let x = 0; x < width; x++) {
-      const cell = row.slice(x * 2, x * 2 + 2);
-      const arrow = ['>>', 'vv', '<<', '^^'].indexOf(cell);
-      if (arrow >= 0) agent = { x, y, direction: arrow };
-      const [type, state] = letters[cell[0]!] ?? [ObjectType.empty, 0];
-      types.push(type);
-      colors.push(type === ObjectType.empty ? 0 : type === ObjectType.wall ? 5 : 'rgbpye'.indexOf(cell[1]!));
-      states.push(state);
-    }
-  });
-  const unseen = new Set((options.unseen ?? []).map(([x, y]) => y * width + x));
-  const encode = (values: number[]) => Buffer.from(Uint8Array.from(values)).toString('base64');
-  return {
-    environmentId: environment.id,
-    version: 1,
-    data: {
-      width,
-      height: rows.length,
-      types: encode(types),
-      colors: encode(colors),
-      states: encode(states),
-      seenAt: types.map((_, cell) => (unseen.has(cell) ? -1 : 0)),
-      agentX: agent.x,
-      agentY: agent.y,
-      agentDirection: agent.direction,
-      carriedType: options.carried?.[0] ?? 0,
-      carriedColor: options.carried?.[1] ?? 0,
-      stepCount: 0,
-      maxSteps: 200,
-      ended: false,
-      succeeded: false,
-      mission: { kind: 'go-to', target: { type: ObjectType.goal, color: 0 }, text: 'go to the goal' },
-      seed: 0,
-      randomState: 1,
-    },
-  };
-}
+/** The mission of every drawn level here (the listing does not depend on it). */
+const goToGoal: Mission = { kind: 'go-to', target: { type: ObjectType.goal, color: 0 }, text: 'go to the goal' };
 
 /** The listing's commands, and the candidates validate accepts, for the environment's current state. */
 function listedAndAccepted(environment: GridworldEnvironment): { listed: readonly string[]; accepted: string[] } {
@@ -147,7 +94,7 @@ describe('feasibleCommands (through validActions)', () => {
 
   it('agrees on hand-drawn edge cases: locked doors, a target already in front, no room to put down', async () => {
     const environment = new GridworldEnvironment('GoToLocal');
-    const levels: [readonly string[], Parameters<typeof drawnLevel>[2], readonly string[]][] = [
+    const levels: [readonly string[], DrawnLevelOptions, readonly string[]][] = [
       // A seen ball behind a locked door: no route until its key is carried.
       [['##################', '##......##......##', '##>>Kb..Lb..Og..##', '##......##......##', '##################'], {}, ['pick up the blue key', 'go to the blue door']],
       [['##################', '##......##......##', '##>>....Lb..Og..##', '##......##......##', '##################'], { carried: [ObjectType.key, 2] }, ['go to the blue door', 'open the blue door', 'put down the blue key']],
@@ -158,7 +105,7 @@ describe('feasibleCommands (through validActions)', () => {
       [['##########', '##KrvvOb##', '####By####', '##########'], { carried: [ObjectType.ball, 1] }, ['go to the red key', 'go to the blue ball']],
     ];
     for (const [rows, options, expected] of levels) {
-      environment.restore(drawnLevel(environment, rows, options));
+      environment.restore(drawnLevel(environment, rows, goToGoal, { maxSteps: 200, ...options }));
       const { listed, accepted } = listedAndAccepted(environment);
       expect(listed, rows.join('\n')).toEqual(expected);
       expect(accepted).toEqual(expected);

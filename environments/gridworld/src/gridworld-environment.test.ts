@@ -2,6 +2,7 @@
 // text commands, snapshots and the expert's replanning.
 import { ConfigError, EnvironmentStateError, InvalidActionError, type EnvSnapshot } from '@worldloop/spec';
 import { describe, expect, it } from 'vitest';
+import { drawnLevel } from './fixtures/drawn-level.js';
 import { GridworldEnvironment } from './gridworld-environment.js';
 import type { GridworldObservation } from './gridworld-observation.js';
 import type { Mission } from './mission.js';
@@ -9,61 +10,6 @@ import { ObjectType } from './object-type.js';
 import { SeededRandom } from './seeded-random.js';
 
 const primitives = ['left', 'right', 'forward', 'pickup', 'drop', 'toggle', 'done'];
-const colorLetters = 'rgbpye';
-
-/**
- * A snapshot of a hand-drawn level in the map notation (`##` wall, `..` floor, `Kr` red key,
- * `Ob` blue ball, `By` yellow box, `Dg` closed / `Lg` locked / `_g` open green door, `>>` `vv`
- * `<<` `^^` the agent). `seen` marks every cell seen at step 0 (or none but the agent's).
- */
-function drawnLevel(environment: GridworldEnvironment, rows: string[], mission: Mission, options: { seen?: boolean; maxSteps?: number } = {}): EnvSnapshot {
-  const height = rows.length;
-  const width = rows[0]!.length / 2;
-  const types: number[] = [];
-  const colors: number[] = [];
-  const states: number[] = [];
-  let agent = { x: 0, y: 0, direction: 0 };
-  rows.forEach((row, y) => {
-    for (let x = 0; x < width; x++) {
-      const cell = row.slice(x * 2, x * 2 + 2);
-      const color = Math.max(0, colorLetters.indexOf(cell[1]!));
-      const arrow = ['>>', 'vv', '<<', '^^'].indexOf(cell);
-      if (arrow >= 0) agent = { x, y, direction: arrow };
-      const [type, state] =
-        cell === '##' ? [ObjectType.wall, 0] : cell[0] === 'K' ? [ObjectType.key, 0] : cell[0] === 'O' ? [ObjectType.ball, 0] : cell[0] === 'B' ? [ObjectType.box, 0]
-        : cell[0] === 'D' ? [ObjectType.door, 1] : cell[0] === 'L' ? [ObjectType.door, 2] : cell[0] === '_' ? [ObjectType.door, 0] : [ObjectType.empty, 0];
-      types.push(type);
-      colors.push(type === ObjectType.empty ? 0 : type === ObjectType.wall ? 5 : color);
-      states.push(state);
-    }
-  });
-  const encode = (values: number[]) => Buffer.from(Uint8Array.from(values)).toString('base64');
-  return {
-    environmentId: environment.id,
-    version: 1,
-    data: {
-      width,
-      height,
-      types: encode(types),
-      colors: encode(colors),
-      states: encode(states),
-      seenAt: types.map((_, cell) => (options.seen === false && cell !== agent.y * width + agent.x ? -1 : 0)),
-      agentX: agent.x,
-      agentY: agent.y,
-      agentDirection: agent.direction,
-      carriedType: 0,
-      carriedColor: 0,
-      stepCount: 0,
-      maxSteps: options.maxSteps ?? 64,
-      ended: false,
-      succeeded: false,
-      mission,
-      seed: 0,
-      randomState: 1,
-    },
-  };
-}
-
 const goToRedBall: Mission = { kind: 'go-to', target: { type: ObjectType.ball, color: 0 }, text: 'go to the red ball' };
 
 /** Plays `actions`, returning the observations' texts, maps and features, read right away. */
@@ -155,7 +101,7 @@ describe('GridworldEnvironment: reset and observations', () => {
       '##..........##',
       '##..^^..Dy..##',
       '##############',
-    ], goToRedBall, { seen: false });
+    ], goToRedBall, { unseen: 'all-but-agent' });
     environment.restore(level);
     const first = await environment.step('done');
     expect(first.observation.text).toContain('You are facing north and carrying nothing. Step 1 of 64.');
@@ -383,7 +329,7 @@ describe('GridworldEnvironment: text commands', () => {
 
   it('only targets objects the agent has seen', async () => {
     const environment = new GridworldEnvironment('GoToLocal');
-    environment.restore(drawnLevel(environment, ['################', '##<<........Ob##', '################'], goToRedBall, { seen: false }));
+    environment.restore(drawnLevel(environment, ['################', '##<<........Ob##', '################'], goToRedBall, { unseen: 'all-but-agent' }));
     await expect(environment.step('go to the blue ball')).rejects.toThrow(/no blue ball is known/);
     expect(environment.actionSpace.validate('go to the blue ball').ok).toBe(false);
     await environment.step('right');

@@ -6,6 +6,7 @@ import {
   InvalidActionError,
   booleanEnvironmentOption,
   integerEnvironmentOption,
+  resetSeed,
   snapshotData,
   type ActionValidation,
   type EnvSnapshot,
@@ -160,8 +161,7 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
     if (options.task !== undefined && options.task !== this.task.name) {
       throw new ConfigError(`${this.id} has a single task; create gridworld/${options.task}-v0 instead of passing task ${JSON.stringify(options.task)}.`);
     }
-    const seed = options.seed ?? Math.floor(Math.random() * 0x1_0000_0000);
-    if (!Number.isSafeInteger(seed)) throw new ConfigError(`Seeds must be safe integers; got ${seed}.`);
+    const seed = resetSeed(options);
     const random = new SeededRandom(seed);
     const level = this.task.generate(random, this.roomSize);
     this.seed = seed;

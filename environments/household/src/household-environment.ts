@@ -6,6 +6,7 @@ import {
   EnvironmentStateError,
   InvalidActionError,
   integerEnvironmentOption,
+  resetSeed,
   snapshotData,
   type EnvSnapshot,
   type Environment,
@@ -101,8 +102,7 @@ export class HouseholdEnvironment implements Environment<HouseholdObservation, s
     if (options.task !== undefined && options.task !== family.name && options.task !== family.alfworldType) {
       throw new ConfigError(`${this.id} has a single task family; create household/${options.task}-v0 instead of passing task ${JSON.stringify(options.task)}.`);
     }
-    const seed = options.seed ?? Math.floor(Math.random() * 0x1_0000_0000);
-    if (!Number.isSafeInteger(seed)) throw new ConfigError(`Seeds must be safe integers; got ${seed}.`);
+    const seed = resetSeed(options);
     // Each family draws from its own stream, so one seed does not give every family the same room.
     const familyIndex = Object.keys(householdTaskFamilies).indexOf(family.name);
     const state = generateHouseholdLevel(family, new SeededRandom(deriveSeed(seed, familyIndex)));

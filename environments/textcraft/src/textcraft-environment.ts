@@ -6,6 +6,7 @@ import {
   EnvironmentStateError,
   InvalidActionError,
   integerEnvironmentOption,
+  resetSeed,
   snapshotData,
   type EnvSnapshot,
   type Environment,
@@ -150,8 +151,7 @@ export class TextcraftEnvironment implements Environment<TextcraftObservation, s
    * `info` carries `seed`, `goal`, `depth` and `maxSteps`.
    */
   async reset(options: ResetOptions = {}): Promise<ResetResult<TextcraftObservation>> {
-    const seed = options.seed ?? Math.floor(Math.random() * 0x1_0000_0000);
-    if (!Number.isSafeInteger(seed)) throw new ConfigError(`Seeds must be safe integers; got ${seed}.`);
+    const seed = resetSeed(options);
     const random = new SeededRandom(seed);
     let task: CraftingTask;
     if (this.family.curated) {

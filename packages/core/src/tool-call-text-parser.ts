@@ -302,32 +302,12 @@ function repairTruncated(text: string): TolerantJson | undefined {
       const value = JSON.parse(candidate + closers);
       return { value, repair: `truncated; repaired by closing with ${JSON.stringify((state.inString ? '"' : '') + closers)}` };
     } catch {
-      const cut = lastMemberBoundary(prefix);
+      const cut = state.lastMemberBoundary;
       if (cut === undefined || cut >= prefix.length) return undefined;
       prefix = prefix.slice(0, cut);
     }
   }
   return undefined;
-}
-
-/** The index of the last `,`, `{` or `[` outside strings, kept (`{`/`[`) or cut (`,`). */
-function lastMemberBoundary(text: string): number | undefined {
-  let inString = false;
-  let escaped = false;
-  let boundary: number | undefined;
-  for (let index = 0; index < text.length; index += 1) {
-    const character = text[index];
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (character === '\\') escaped = true;
-      else if (character === '"') inString = false;
-      continue;
-    }
-    if (character === '"') inString = true;
-    else if (character === ',') boundary = index;
-    else if (character === '{' || character === '[') boundary = index + 1;
-  }
-  return boundary;
 }
 
 interface JsonScanState {
@@ -336,12 +316,15 @@ interface JsonScanState {
   readonly inString: boolean;
   /** Index just past the value when it closed before the end of the text. */
   readonly closedAt?: number;
+  /** Where to cut an incomplete last member: at the last `,`, or just past the last `{` or `[` (outside strings). */
+  readonly lastMemberBoundary?: number;
 }
 
 function scanJson(text: string, start = 0): JsonScanState {
   const stack: string[] = [];
   let inString = false;
   let escaped = false;
+  let lastMemberBoundary: number | undefined;
   for (let index = start; index < text.length; index += 1) {
     const character = text[index];
     if (inString) {
@@ -351,14 +334,16 @@ function scanJson(text: string, start = 0): JsonScanState {
       continue;
     }
     if (character === '"') inString = true;
-    else if (character === '{') stack.push('}');
-    else if (character === '[') stack.push(']');
-    else if (character === '}' || character === ']') {
+    else if (character === ',') lastMemberBoundary = index;
+    else if (character === '{' || character === '[') {
+      stack.push(character === '{' ? '}' : ']');
+      lastMemberBoundary = index + 1;
+    } else if (character === '}' || character === ']') {
       if (stack.pop() !== character) return { stack, inString, closedAt: index + 1 };
       if (stack.length === 0) return { stack, inString, closedAt: index + 1 };
     }
   }
-  return { stack, inString };
+  return { stack, inString, lastMemberBoundary };
 }
 
 /** Extracts the JSON value opening at `start` (a `{` or `[`): balanced, or truncated at the end of the text. */

@@ -1,6 +1,6 @@
 // The checks every environment implementation makes against this contract: integer and boolean
-// options, and a snapshot taken from the same environment id in the format it writes.
-import type { EnvSnapshot, EnvironmentOptions } from './environment.js';
+// options, the seed of a reset, and a snapshot taken from the same environment id in the format it writes.
+import type { EnvSnapshot, EnvironmentOptions, ResetOptions } from './environment.js';
 import { ConfigError, EnvironmentStateError } from './errors.js';
 
 /**
@@ -24,6 +24,16 @@ export function booleanEnvironmentOption(owner: string, options: EnvironmentOpti
   const value = options[name];
   if (value === undefined || typeof value === 'boolean') return value;
   throw new ConfigError(`${owner} option ${name} must be true or false; got ${JSON.stringify(value)}.`);
+}
+
+/**
+ * The seed a reset runs on: `options.seed`, or a random one in [0, 2^32) when absent (environments
+ * report it in `info.seed`). A seed that is not a safe integer is a `ConfigError`.
+ */
+export function resetSeed(options: ResetOptions): number {
+  const seed = options.seed ?? Math.floor(Math.random() * 0x1_0000_0000);
+  if (!Number.isSafeInteger(seed)) throw new ConfigError(`Seeds must be safe integers; got ${seed}.`);
+  return seed;
 }
 
 /**

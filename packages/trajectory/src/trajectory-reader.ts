@@ -2,7 +2,7 @@
 // read transaction (one consistent snapshot, writers go on). Memory stays flat in the number of steps.
 import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import { StoreError, type ObservationRecord, type RunRecord, type StepRecord } from '@worldloop/spec';
+import { StoreError, type EpisodeOutcome, type NewEpisode, type ObservationRecord, type RunRecord, type StepRecord } from '@worldloop/spec';
 import { openSqliteDatabase, runMigrations, storeFailure } from '@worldloop/sqlite';
 import type { EpisodeRow as StoredEpisodeRow } from './episode-row.js';
 import { episodeSelection, type ExportFilter } from './export-filter.js';
@@ -12,23 +12,13 @@ import { stepFromRow, type StepRow } from './step-row.js';
 import { trajectoryFailure } from './trajectory-failure.js';
 import { trajectorySchema } from './trajectory-schema.js';
 
-/** A finished episode as exports see it (the latest attempt of its run and index). */
-export interface ExportEpisode {
+/**
+ * A finished episode as exports see it (the latest attempt of its run and index): how it started
+ * and how it ended, without the status and error (exports read finished episodes only).
+ */
+export interface ExportEpisode extends NewEpisode, Omit<EpisodeOutcome, 'status' | 'error'> {
   readonly id: number;
-  readonly runId: number;
-  readonly episodeIndex: number;
   readonly attempt: number;
-  readonly seed: number;
-  readonly environmentId: string;
-  readonly mission?: string;
-  readonly success: boolean;
-  readonly totalReward: number;
-  readonly stepCount: number;
-  readonly invalidActionCount: number;
-  readonly terminated: boolean;
-  readonly truncated: boolean;
-  /** The observation after the last step. */
-  readonly finalObservation?: ObservationRecord;
 }
 
 /** The columns of a step that tabular exports need, read without decoding the step record. */

@@ -24,6 +24,7 @@ Usage:
                 [--threads N] [--context-tokens N]   (the last two: in-process llama-cpp models)
                 [--vectorize]   step the episodes in flight together (gridworld natively); same results
                 [--memory PATH|off] [--reflect rule|model|off] [--skills]   episodic memory (see below)
+                [--trace URL|PATH]   OpenTelemetry spans to an OTLP/HTTP endpoint or a JSON-lines file
   worldloop models --probe SPEC [--threads N]  what a model backend supports
   worldloop envs                              list registered environments
   worldloop episodes [--run ID] [--env ID] [--limit N] [--db PATH]
@@ -65,6 +66,10 @@ actions of each successful episode as a skill and shows the skills of similar mi
 worldloop show prints what each step recalled and remembered and the episode's lessons, from the
 memory file the run recorded (or --memory PATH; --memory off for none).
 
+Tracing: --trace http://127.0.0.1:4318 sends OpenTelemetry spans (OTLP/HTTP JSON; GenAI semantic
+conventions: run, episode, step, model-call and tool-call spans) to a collector, Jaeger, Tempo,
+Phoenix or Langfuse; --trace traces.jsonl appends them to a file as OTLP/JSON lines instead.
+
 Runs are recorded to ./.worldloop/worldloop.db unless --db says otherwise.
 `;
 
@@ -88,6 +93,7 @@ const OPTIONS = {
   memory: { type: 'string' },
   reflect: { type: 'string' },
   skills: { type: 'boolean' },
+  trace: { type: 'string' },
   probe: { type: 'string' },
   'world-model': { type: 'string' },
   'planner-actions': { type: 'string' },
@@ -110,7 +116,7 @@ const OPTIONS = {
 
 /** Which flags each command takes; anything else is a usage error. */
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
-  run: ['env', 'policy', 'episodes', 'concurrency', 'seed', 'max-steps', 'db', 'model', 'action-mode', 'temperature', 'max-tokens', 'threads', 'context-tokens', 'resume', 'memory', 'reflect', 'skills', 'vectorize'],
+  run: ['env', 'policy', 'episodes', 'concurrency', 'seed', 'max-steps', 'db', 'model', 'action-mode', 'temperature', 'max-tokens', 'threads', 'context-tokens', 'resume', 'memory', 'reflect', 'skills', 'vectorize', 'trace'],
   models: ['probe', 'threads'],
   envs: [],
   episodes: ['db', 'run', 'env', 'limit'],

@@ -5,8 +5,8 @@ import type { CliIo } from './cli-io.js';
 import { openStore } from './open-store.js';
 import { integerOption } from './option-values.js';
 
-/** Flags that say where to record or what to resume, never recorded with a run. */
-const UNRECORDED_FLAGS = new Set(['db', 'resume']);
+/** Flags that say where to record, trace or what to resume, never recorded with a run. */
+const UNRECORDED_FLAGS = new Set(['db', 'resume', 'trace']);
 
 /** What `--resume` found: the flags to run with, or why there is nothing to do. */
 export type ResumedRunFlags<Flags> =

@@ -296,8 +296,10 @@ class LlmEpisodePolicy implements EpisodePolicy<Observation, string> {
         ...(this.options.logprobs !== undefined ? { logprobs: this.options.logprobs } : {}),
         signal: input.signal,
       };
+      const startedAt = Date.now();
       const result = await this.options.model.generate(request);
-      modelCalls.push({ messages, ...(this.requestTools ? { tools: this.requestTools } : {}), ...(sampling ? { sampling } : {}), result });
+      const { provider, modelId } = this.options.model;
+      modelCalls.push({ model: { provider, modelId }, startedAt, messages, ...(this.requestTools ? { tools: this.requestTools } : {}), ...(sampling ? { sampling } : {}), result });
       this.calibrate(result, estimated);
       builder.tokenScale = this.calibration.scale; // the checks below use what this call taught
 

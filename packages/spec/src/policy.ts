@@ -65,6 +65,10 @@ export interface DecisionInput<Obs extends Observation = Observation, Act = stri
 
 /** One call to a language model made while deciding, recorded with the step. */
 export interface ModelCallRecord {
+  /** The backend that answered (its `provider` and `modelId`). */
+  readonly model?: { readonly provider: string; readonly modelId: string };
+  /** ms since the epoch when the request was sent (its duration is `result.timings.totalMs`). */
+  readonly startedAt?: number;
   readonly messages: readonly ChatMessage[];
   /** The tools offered, as the model was shown them (decoding-only narrowing left out): exports need their schemas. */
   readonly tools?: readonly ToolDefinition[];

@@ -16,6 +16,7 @@ import { resumeRun, WriterProcess, type RunResume } from '@worldloop/trajectory'
 import { choiceOption, integerOption, numberOption, requiredOption } from '../option-values.js';
 import { ProgressDisplay } from '../progress-display.js';
 import { RunMemory, runMemorySettings } from '../run-memory.js';
+import { RunTrace } from '../run-trace.js';
 import { formatRate } from '../rate-format.js';
 import { formatSuccessByBlock } from '../success-by-block.js';
 import { formatTable } from '../text-table.js';
@@ -46,6 +47,8 @@ export interface RunFlags {
   readonly reflect?: string;
   /** Write skills on success and show them to LLM policies (text `true` when read back by a resume). */
   readonly skills?: boolean | string;
+  /** OpenTelemetry spans of the run to an OTLP/HTTP URL or a JSON-lines file (see RunTrace). */
+  readonly trace?: string;
 }
 
 /**
@@ -90,6 +93,7 @@ export async function runCommand(io: CliIo, givenFlags: RunFlags, signal?: Abort
   const store = openStore(io, flags.db);
   let opened: OpenedModel | undefined;
   let memory: RunMemory | undefined;
+  let trace: RunTrace | undefined;
   try {
     if (modelSpec) {
       opened = await openModel(modelSpec, {
@@ -119,6 +123,10 @@ export async function runCommand(io: CliIo, givenFlags: RunFlags, signal?: Abort
         });
     const agent = new Agent({ policy, store, ...(memory ? { memory: memory.agentMemory } : {}) });
     memory?.attach(agent.events);
+    if (flags.trace !== undefined) {
+      trace = RunTrace.open(io, flags.trace, policy.name);
+      trace.attach(agent.events);
+    }
     const progress = new ProgressDisplay(io);
     agent.events.on('run-progress', (event) => progress.update(event));
     agent.events.on('error', ({ episode, error }) => {
@@ -199,6 +207,7 @@ export async function runCommand(io: CliIo, givenFlags: RunFlags, signal?: Abort
     if (memory !== undefined) io.stdout.write(`${memory.describe()}\n`);
     return summary.status === 'aborted' ? 130 : 0;
   } finally {
+    await trace?.close();
     await memory?.close();
     await opened?.close();
     await store.close();

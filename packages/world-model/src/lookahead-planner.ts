@@ -3,26 +3,18 @@
 // first action of the best one is taken. States the model keys alike are expanded once.
 import { InvalidActionError } from '@worldloop/spec';
 import type { Imagination, ImaginingWorldModel } from './imagining-world-model.js';
-import type { ActionEstimate, ExplorationBonus, Plan, Planner, PlanRequest } from './planner.js';
+import type { ActionEstimate, Plan, Planner, PlannerSearchOptions, PlanRequest } from './planner.js';
 import { randomArgmax } from './random-argmax.js';
 import { shuffledIndices } from './shuffled-indices.js';
 
-/** Options of a {@link LookaheadPlanner}. */
-export interface LookaheadPlannerOptions<State, Act = string> {
+/** Options of a {@link LookaheadPlanner} (discount default 0.95). */
+export interface LookaheadPlannerOptions<State, Act = string> extends PlannerSearchOptions<State, Act> {
   /** Imagined steps per line (default 3). */
   readonly depth?: number;
   /** Partial lines kept per depth (default: all, an exhaustive search). */
   readonly beamWidth?: number;
-  /** Discount per step (default 0.95). */
-  readonly discount?: number;
   /** Most imagined steps per plan (default 10,000); the search stops where the budget runs out. */
   readonly budget?: number;
-  /** Added to each imagined step's reward (an exploration bonus for steps the model knows little of). */
-  readonly bonus?: ExplorationBonus<State, Act>;
-  /** Value of the state a line ends in when it has not ended (default 0). */
-  readonly leafValue?: (state: State) => number;
-  /** Actions to consider after an imagined step (default its `actions`, else the root's). */
-  readonly actions?: (imagination: Imagination<State, Act>, rootActions: readonly Act[]) => readonly Act[];
 }
 
 interface SearchNode<State, Act> {

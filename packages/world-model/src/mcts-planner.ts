@@ -4,12 +4,12 @@
 // which holds for simulators and for the modal predictions of learned models.
 import { InvalidActionError } from '@worldloop/spec';
 import type { Imagination, ImaginingWorldModel } from './imagining-world-model.js';
-import type { ActionEstimate, ExplorationBonus, Plan, Planner, PlanRequest } from './planner.js';
+import type { ActionEstimate, Plan, Planner, PlannerSearchOptions, PlanRequest } from './planner.js';
 import { randomArgmax } from './random-argmax.js';
 import { shuffledIndices } from './shuffled-indices.js';
 
-/** Options of an {@link MctsPlanner}. */
-export interface MctsPlannerOptions<State, Act = string> {
+/** Options of an {@link MctsPlanner} (discount default 0.97). */
+export interface MctsPlannerOptions<State, Act = string> extends PlannerSearchOptions<State, Act> {
   /** Imagined steps per plan, tree and rollouts together (default 2,000). */
   readonly budget?: number;
   /** Imagined steps of a rollout after the tree (default 20). */
@@ -18,16 +18,8 @@ export interface MctsPlannerOptions<State, Act = string> {
   readonly maxDepth?: number;
   /** UCB1 exploration constant (default 1; returns are expected in about 0..1). */
   readonly exploration?: number;
-  /** Discount per step (default 0.97). */
-  readonly discount?: number;
-  /** Added to each imagined step's reward (tree and rollouts). */
-  readonly bonus?: ExplorationBonus<State, Act>;
-  /** Value of the state a rollout stops in when it has not ended (default 0). */
-  readonly leafValue?: (state: State) => number;
   /** The rollout's choice among `actions` (default uniform). */
   readonly rolloutAction?: (actions: readonly Act[], random: () => number, state: State) => Act;
-  /** Actions to consider after an imagined step (default its `actions`, else the root's). */
-  readonly actions?: (imagination: Imagination<State, Act>, rootActions: readonly Act[]) => readonly Act[];
 }
 
 interface TreeNode<State, Act> {

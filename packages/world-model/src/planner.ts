@@ -1,6 +1,6 @@
 // The planner contract: choose an action by imagining with a world model, within a budget of
 // imagined steps. Planners hold no per-episode state; what they learn lives in the model.
-import type { ImaginingWorldModel } from './imagining-world-model.js';
+import type { Imagination, ImaginingWorldModel } from './imagining-world-model.js';
 
 /** What a planner is asked to plan from. */
 export interface PlanRequest<State, Act = string> {
@@ -48,3 +48,15 @@ export interface Planner<State, Act = string> {
 
 /** An exploration bonus for an imagined step: added to its reward while planning, never recorded. */
 export type ExplorationBonus<State, Act = string> = (state: State, action: Act, evidence: number | undefined) => number;
+
+/** What every planner's search takes: how to value imagined lines, and which actions to try in them. */
+export interface PlannerSearchOptions<State, Act = string> {
+  /** Discount per imagined step (each planner has its default). */
+  readonly discount?: number;
+  /** Added to each imagined step's reward (an exploration bonus for steps the model knows little of). */
+  readonly bonus?: ExplorationBonus<State, Act>;
+  /** Value of the state a line stops in when it has not ended (default 0). */
+  readonly leafValue?: (state: State) => number;
+  /** Actions to consider after an imagined step (default its `actions`, else the root's). */
+  readonly actions?: (imagination: Imagination<State, Act>, rootActions: readonly Act[]) => readonly Act[];
+}

@@ -125,15 +125,16 @@ try {
     console.log(`  recall hybrid + filters (kind, since):        ${await latency(queries, (text) => store.recall({ ...hybrid(text), kinds: ['reflection'], since: base + (size / 2) * 1000 }))}`);
     console.log(`  recall by recency + importance only (no text): ${await latency(queries, () => store.recall({ namespaces: ['agent:bench'], limit: 10 }))}`);
 
-    // Exact search: brute-force cosine over every stored vector, in JS.
+    // Exact search: brute-force cosine over the float32 embeddings of every stored text (the truth,
+    // whatever precision the store keeps them in), in JS. Ids follow insertion order from 1.
     const database = new Database(path, { readonly: true });
     const dimension = embedder.dimension;
     const ids = new Float64Array(size);
     const matrix = new Float32Array(size * dimension);
     let rowCount = 0;
-    for (const [id, blob] of database.prepare('SELECT id, embedding FROM memories ORDER BY id').raw().iterate() as Iterable<[number, Buffer]>) {
+    for (const [id, text] of database.prepare('SELECT id, text FROM memories ORDER BY id').raw().iterate() as Iterable<[number, string]>) {
       ids[rowCount] = id;
-      matrix.set(new Float32Array(Uint8Array.from(blob).buffer), rowCount * dimension);
+      matrix.set(embedder.embedText(text), rowCount * dimension);
       rowCount += 1;
     }
     let found = 0;

@@ -60,6 +60,10 @@ describe('worldloop run --model', () => {
     const run = await store.getRun(1);
     expect(run!.config).toMatchObject({ model: `llama-cpp:${modelPath}`, sampling: { maxTokens: 96 } });
     await store.close();
+    // `show` says per step what the model was asked and spent: calls, backend, tokens, time.
+    const shown = captureIo(directory);
+    expect(await main(['show', '1', '--db', db], shown), shown.errors()).toBe(0);
+    expect(shown.output()).toMatch(/^ {2}model: \d+ calls? to llama-cpp\/tiny\.gguf, [\d,]+ prompt tokens( \([\d,]+ cached\))?, [\d,]+ generated, [\d,]+ ms$/m);
   });
 
   it.each([

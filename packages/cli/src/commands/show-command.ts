@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SqliteMemoryStore } from '@worldloop/memory-sqlite';
-import { ConfigError, StoreError, type MemoryRecord, type MemoryReference, type ObservationRecord } from '@worldloop/spec';
+import { ConfigError, StoreError, type MemoryRecord, type MemoryReference, type ObservationRecord, type StepRecord } from '@worldloop/spec';
 import type { CliIo } from '../cli-io.js';
 import { openStore } from '../open-store.js';
 import { integerOption } from '../option-values.js';
@@ -17,6 +17,8 @@ export interface ShowFlags {
 
 /** Characters of a memory's text shown on its line. */
 const memoryTextWidth = 100;
+/** Characters of a model's stated reasoning, or of a correction sent to it, shown on its line. */
+const thoughtWidth = 200;
 
 /** Prints the episode with this id. */
 export async function showCommand(io: CliIo, episodeArgument: string | undefined, flags: ShowFlags): Promise<number> {
@@ -40,6 +42,9 @@ export async function showCommand(io: CliIo, episodeArgument: string | undefined
       out(`\n── step ${step.stepIndex} ──\n`);
       out(renderObservation(step.observation));
       const executed = step.executedAction !== undefined && step.executedAction !== step.action ? ` (executed as ${JSON.stringify(step.executedAction)})` : '';
+      if (step.reasoning) out(`  thought: ${oneLine(step.reasoning, thoughtWidth)}\n`);
+      if (step.modelCalls.length > 0) out(`  ${describeModelCalls(step.modelCalls)}\n`);
+      for (const correction of corrections(step.policyInfo)) out(`  corrected: ${oneLine(correction, thoughtWidth)}\n`);
       out(`> ${step.action}${executed}\n`);
       for (const { call, result } of step.toolCalls) {
         out(`  tool ${call.name}(${JSON.stringify(call.arguments)}) → ${result.ok ? JSON.stringify(result.output) : `error ${result.error.code}: ${result.error.message}`}\n`);
@@ -104,8 +109,33 @@ async function memoryLines(memory: SqliteMemoryStore, verb: string, references: 
 }
 
 function describeMemory(record: MemoryRecord): string {
-  const text = record.text.replace(/\s+/g, ' ');
-  return `#${record.id} ${record.kind}: ${text.length > memoryTextWidth ? `${text.slice(0, memoryTextWidth - 1)}…` : text}`;
+  return `#${record.id} ${record.kind}: ${oneLine(record.text, memoryTextWidth)}`;
+}
+
+/** `text` on one line, cut to `width` characters with an ellipsis. */
+function oneLine(text: string, width: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
+}
+
+/** `model: 2 calls to vllm/Qwen2.5-7B, 3,120 prompt tokens (2,900 cached), 41 generated, 812 ms`. */
+function describeModelCalls(calls: StepRecord['modelCalls']): string {
+  const models = [...new Set(calls.map((call) => (call.model ? `${call.model.provider}/${call.model.modelId}` : undefined)).filter((name) => name !== undefined))];
+  const sum = (value: (call: StepRecord['modelCalls'][number]) => number | undefined) => calls.reduce((total, call) => total + (value(call) ?? 0), 0);
+  const prompt = sum((call) => call.result.usage?.promptTokens);
+  const cached = sum((call) => call.result.usage?.cachedPromptTokens);
+  const generated = sum((call) => call.result.usage?.completionTokens);
+  const milliseconds = sum((call) => call.result.timings?.totalMs);
+  const usage = calls.some((call) => call.result.usage !== undefined)
+    ? `, ${prompt.toLocaleString('en-US')} prompt tokens${cached > 0 ? ` (${cached.toLocaleString('en-US')} cached)` : ''}, ${generated.toLocaleString('en-US')} generated`
+    : '';
+  return `model: ${calls.length} call${calls.length === 1 ? '' : 's'}${models.length > 0 ? ` to ${models.join(', ')}` : ''}${usage}, ${Math.round(milliseconds).toLocaleString('en-US')} ms`;
+}
+
+/** The corrections an LLM policy sent the model at this step (its `policyInfo.corrections`). */
+function corrections(info: StepRecord['policyInfo']): readonly string[] {
+  const list = info?.['corrections'];
+  return Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : [];
 }
 
 function renderObservation(observation: ObservationRecord): string {

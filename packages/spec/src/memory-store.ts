@@ -100,7 +100,8 @@ export interface MemoryStore {
   /**
    * The memories with these ids (as `write` returned them and trajectories record them), in the
    * order asked, each once; ids the store does not hold are left out. For tracing a step's memory
-   * reads and writes back to their texts.
+   * reads and writes back to their texts. Not filtered by namespace: an id is something the caller
+   * already holds, from a write or a trajectory; agents find memories through `recall`.
    */
   get(ids: readonly string[]): Promise<readonly MemoryRecord[]>;
   close(): Promise<void>;

@@ -75,7 +75,10 @@ export function checkNewMemory(memory: NewMemory, position: number): CheckedNewM
     refuse(`has createdAt ${String(memory.createdAt)}; use whole milliseconds since the epoch (Date.now()), or leave it out for now.`, 'createdAt');
   }
   const links = (memory.links ?? []).map((link) => {
-    if (typeof link !== 'string' || !/^[1-9][0-9]{0,15}$/.test(link)) refuse(`links to ${JSON.stringify(link)}, which is not a memory id; link to ids that write returned.`, 'links');
+    // A JS number holds ids below 2^53 exactly; a larger one would read as a neighbouring id.
+    if (typeof link !== 'string' || !/^[1-9][0-9]{0,15}$/.test(link) || String(Number(link)) !== link) {
+      refuse(`links to ${JSON.stringify(link)}, which is not a memory id; link to ids that write returned.`, 'links');
+    }
     return Number(link);
   });
   return {

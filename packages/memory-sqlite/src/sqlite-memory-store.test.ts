@@ -12,6 +12,7 @@ import { SqliteTrajectoryStore } from '@worldloop/trajectory';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HashedEmbedder } from './hashed-embedder.js';
 import { SqliteMemoryStore, type SqliteMemoryRecallOptions } from './sqlite-memory-store.js';
+import { readStoredEmbedding } from './stored-embedding.js';
 
 describeMemoryStoreConformance('SqliteMemoryStore (:memory:)', ({ embeddingDimension }) =>
   SqliteMemoryStore.open(':memory:', { embedder: new HashedEmbedder({ dimension: embeddingDimension }) }),
@@ -174,6 +175,48 @@ describe('SqliteMemoryStore files', () => {
     await expect(store.write([{ kind: 'fact', text: 'links ahead', namespace: 'agent:a', links: [later] }, { kind: 'fact', text: 'later', namespace: 'agent:a' }])).rejects.toThrow(/links to memory \d+, which does not exist/);
     const hits = await store.recall({ text: 'step 149', namespaces: ['agent:a'], limit: 1, weights: { lexical: 1, vector: 0, recency: 0, importance: 0 } });
     expect(hits[0]!.record).toMatchObject({ id: written[149]!.id, text: 'step 149' });
+  });
+
+  it('stores a given embedding as it was when write was called, whatever the caller does with its array afterwards', async () => {
+    const database = new Database(':memory:');
+    const store = track(new SqliteMemoryStore({ database }));
+    const embedder = new HashedEmbedder();
+    const red = embedder.embedText('the red key');
+    const blue = embedder.embedText('the blue door');
+    // One scratch array reused for every write, changed before the writes are awaited.
+    const scratch = Float32Array.from(red);
+    const first = store.write([{ kind: 'fact', text: 'the red key', namespace: 'a', embedding: scratch }]);
+    scratch.set(blue);
+    const second = store.write([
+      { kind: 'fact', text: 'the blue door', namespace: 'a', embedding: scratch },
+      { kind: 'fact', text: 'embedded by the store', namespace: 'a' },
+    ]);
+    scratch.fill(Number.NaN);
+    await Promise.all([first, second]);
+    const stored = (database.prepare('SELECT embedding FROM memories ORDER BY id').pluck().all() as Buffer[]).map((blob) => readStoredEmbedding(blob, 384));
+    const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, index) => sum + value * b[index]!, 0);
+    expect(cosine(stored[0]!, red)).toBeCloseTo(1, 3);
+    expect(cosine(stored[1]!, blue)).toBeCloseTo(1, 3);
+    const hits = await store.recall({ embedding: red, limit: 3, weights: { lexical: 0, vector: 1, recency: 0, importance: 0 } });
+    expect(hits.map((hit) => hit.components.vector).every(Number.isFinite)).toBe(true);
+    expect(hits[0]!.record.text).toBe('the red key');
+    await store.close();
+    database.close();
+  });
+
+  it('gets only the memories asked for, never another one whose id an unsafe integer rounds to', async () => {
+    const database = new Database(':memory:');
+    const store = track(new SqliteMemoryStore({ database }));
+    database.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('memories', ?)").run(2 ** 53 - 1);
+    const [record] = await store.write([{ kind: 'fact', text: 'the id 2^53', namespace: 'a' }]);
+    expect(record!.id).toBe('9007199254740992');
+    // 2^53 + 1 is not held: as a JS number it reads 2^53, the id of another memory.
+    expect(await store.get(['9007199254740993'])).toEqual([]);
+    expect(await store.get(['9007199254740993', record!.id])).toEqual([record]);
+    // Nor may a link name it: it is refused, not taken for its neighbour.
+    await expect(store.write([{ kind: 'fact', text: 'linked', namespace: 'a', links: ['9007199254740993'] }])).rejects.toThrow(/links to "9007199254740993", which is not a memory id/);
+    await store.close();
+    database.close();
   });
 
   it('refuses calls after close with a StoreError', async () => {

@@ -260,8 +260,9 @@ export class SqliteMemoryStore implements MemoryStore {
   async get(ids: readonly string[]): Promise<readonly MemoryRecord[]> {
     this.#checkOpen('read memories');
     if (!Array.isArray(ids)) throw new StoreError(`get takes a list of memory ids, not ${typeof ids}.`, { details: { reason: 'invalid-id' } });
-    // Ids this store never hands out (not a positive whole number in text) cannot be held: left out.
-    const wanted = [...new Set(ids.filter((id) => typeof id === 'string' && /^[1-9][0-9]{0,15}$/.test(id)).map(Number))];
+    // Ids this store never hands out (not a positive whole number in text) cannot be held: left out,
+    // and so are those a JS number cannot hold exactly (they would read as a neighbouring id).
+    const wanted = [...new Set(ids.filter((id) => typeof id === 'string' && /^[1-9][0-9]{0,15}$/.test(id) && String(Number(id)) === id).map(Number))];
     if (wanted.length === 0) return [];
     try {
       const rows = new Map((this.#statements.selectCandidates.all(JSON.stringify(wanted)) as CandidateRow[]).map((row) => [row.id, row]));
@@ -281,8 +282,17 @@ export class SqliteMemoryStore implements MemoryStore {
     if (this.#ownsDatabase) this.#database.close();
   }
 
-  /** The unit vectors of a batch: given embeddings checked, the others embedded in one call. */
+  /**
+   * The unit vectors of a batch: given embeddings checked and copied before anything is awaited
+   * (the caller may reuse or change its arrays once `write` returns its promise), the others
+   * embedded in one call.
+   */
   async #embeddings(memories: readonly CheckedNewMemory[]): Promise<Float32Array[]> {
+    const given = memories.map((memory, position) => {
+      if (memory.embedding === undefined) return undefined;
+      const vector = toUnitVector(memory.embedding, this.#vectors.dimension, `The embedding of memory ${position} of the batch`, `embed it with the store's embedder ("${this.embedder.id}"), or leave it out and let the store embed the text.`);
+      return vector === memory.embedding ? vector.slice() : vector;
+    });
     const missing = memories.flatMap((memory, position) => (memory.embedding === undefined ? [position] : []));
     const embedded = missing.length === 0 ? [] : await this.embedder.embed(missing.map((position) => memories[position]!.text));
     if (embedded.length !== missing.length) {
@@ -291,12 +301,10 @@ export class SqliteMemoryStore implements MemoryStore {
       });
     }
     const byPosition = new Map(missing.map((position, index) => [position, embedded[index]!]));
-    return memories.map((memory, position) => {
-      const given = memory.embedding;
-      return given === undefined
-        ? toUnitVector(byPosition.get(position)!, this.#vectors.dimension, `The embedder's vector of memory ${position}`, `the embedder "${this.embedder.id}" returned a vector of the wrong length.`)
-        : toUnitVector(given, this.#vectors.dimension, `The embedding of memory ${position} of the batch`, `embed it with the store's embedder ("${this.embedder.id}"), or leave it out and let the store embed the text.`);
-    });
+    return memories.map(
+      (_, position) =>
+        given[position] ?? toUnitVector(byPosition.get(position)!, this.#vectors.dimension, `The embedder's vector of memory ${position}`, `the embedder "${this.embedder.id}" returned a vector of the wrong length.`),
+    );
   }
 
   /**

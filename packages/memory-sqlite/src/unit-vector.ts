@@ -7,7 +7,8 @@ const unitTolerance = 1e-5;
 
 /**
  * `values` as a Float32Array scaled to length 1: `values` itself when it is a Float32Array of unit
- * length already (embedders normalise; the store only reads it), else a scaled copy. Throws
+ * length already (embedders normalise; the store only reads it), else a scaled copy. A result kept
+ * past an `await` must be copied when `values` is the caller's: the caller may change it meanwhile. Throws
  * StoreError when `values` does not have `dimension` numbers, holds NaN or ±Infinity (as float32),
  * or is all zeros; `what` names it in the message (`the embedding of memory 3`), `advice` says
  * what to do about a wrong length.

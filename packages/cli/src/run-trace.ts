@@ -27,7 +27,7 @@ export class RunTrace {
   async close(): Promise<void> {
     const report = await this.exported.shutdown();
     const total = report.exportedBatches + report.failedBatches;
-    if (report.failedBatches > 0) {
+    if (report.failedBatches > 0 || report.lastError !== undefined) {
       this.io.stderr.write(`trace: ${report.failedBatches} of ${total} batches of spans could not be exported to ${this.exported.destination}: ${report.lastError?.message ?? 'unknown error'}\n`);
     } else {
       this.io.stdout.write(`trace: ${total} batch${total === 1 ? '' : 'es'} of spans exported to ${this.exported.destination}\n`);

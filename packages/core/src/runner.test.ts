@@ -60,6 +60,26 @@ describe('Runner', () => {
     expect(summary.episodes).toHaveLength(4);
   });
 
+  it('ends and announces the run when an environment fails to close, reporting the failure as an error event', async () => {
+    const agent = new Agent({ policy: new ExpertPolicy() });
+    const errors: string[] = [];
+    const ends: string[] = [];
+    agent.events.on('error', ({ error }) => errors.push(error.message));
+    agent.events.on('run-end', ({ status }) => ends.push(status));
+    const createEnvironment = () => {
+      const environment = new LineWorldEnvironment();
+      environment.close = async () => {
+        throw new Error('the socket was already gone');
+      };
+      return environment;
+    };
+    const summary = await new Runner(agent).run({ createEnvironment, episodes: 3, concurrency: 2 });
+    expect(summary.status).toBe('finished');
+    expect(summary.episodes).toHaveLength(3);
+    expect(ends).toEqual(['finished']);
+    expect(errors).toEqual(['an environment failed to close: the socket was already gone', 'an environment failed to close: the socket was already gone']);
+  });
+
   it('stops every episode and fails the run when the store cannot write, closing environments once', async () => {
     const calls: string[] = [];
     let appended = 0;

@@ -194,7 +194,14 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
       throw error;
     } finally {
       options.signal?.removeEventListener('abort', onOuterAbort);
-      await Promise.all(environments.map((environment) => environment.close()));
+      // An environment that fails to close is reported; the run still ends, recorded and announced.
+      const closes = await Promise.allSettled(environments.map((environment) => environment.close()));
+      for (const close of closes) {
+        if (close.status === 'rejected') {
+          const reason = close.reason instanceof Error ? close.reason.message : String(close.reason);
+          events.emit('error', { error: new Error(`an environment failed to close: ${reason}`, { cause: close.reason }) });
+        }
+      }
       if (runId !== undefined) await store!.endRun(runId, status).catch(() => undefined);
       const finalProgress = progress();
       events.emit('run-end', { ...(runId !== undefined ? { runId } : {}), progress: finalProgress, status });

@@ -4,7 +4,7 @@
 import { InMemorySpanExporter, SimpleSpanProcessor, BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { Agent, defineTool, EpisodeReflection, LlmPolicy, Runner, RuleReflector, ToolRegistry } from '@worldloop/core';
-import { ModelBackendError } from '@worldloop/spec';
+import { AbortedError, ModelBackendError } from '@worldloop/spec';
 import { generateResult, InMemoryMemoryStore, LineWorldEnvironment, ScriptedLanguageModel, ScriptedPolicy } from '@worldloop/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -93,10 +93,12 @@ describe('AgentTracing', () => {
     const input = JSON.parse(chat.attributes['gen_ai.input.messages'] as string);
     expect(input[0]).toMatchObject({ role: 'system', parts: [{ type: 'text' }] });
     expect(JSON.parse(chat.attributes['gen_ai.output.messages'] as string)).toEqual([
-      { role: 'assistant', parts: [{ type: 'tool_call', id: 'call-0', name: 'distance_to_goal', arguments: { position: 1 } }], finish_reason: 'tool_calls' },
+      { role: 'assistant', parts: [{ type: 'tool_call', id: 'call-0', name: 'distance_to_goal', arguments: { position: 1 } }], finish_reason: 'tool_call' },
     ]);
     const second = JSON.parse(named('chat ')[1]!.attributes['gen_ai.input.messages'] as string);
     expect(second[second.length - 1]).toEqual({ role: 'tool', parts: [{ type: 'tool_call_response', id: 'call-0', response: expect.stringContaining('3') }] });
+    // gen_ai.output.messages takes the conventions' FinishReason (`tool_call`); gen_ai.response.finish_reasons the provider's.
+    expect(chat.attributes['gen_ai.response.finish_reasons']).toEqual(['tool_calls']);
     expect(named('execute_tool ')[0]!.attributes).toMatchObject({ 'gen_ai.tool.call.arguments': '{"position":1}', 'gen_ai.tool.call.result': '3' });
     expect(named('step 0')[0]!.attributes['worldloop.observation.text']).toEqual(expect.any(String));
     // Without a Runner, the episode is the root of its own trace.
@@ -161,5 +163,106 @@ describe('AgentTracing', () => {
     detach();
     await agent.runEpisode(new LineWorldEnvironment({ length: 3 }), { seed: 1 });
     expect(spans()).toEqual([]);
+  });
+});
+
+describe('AgentTracing, uneven paths', () => {
+  it('ends the spans of an episode that never announced its end (its policy’s end threw) when the run ends', async () => {
+    const policy = {
+      name: 'breaks-at-end',
+      begin: () => ({
+        decide: async () => ({ action: 'right' }),
+        end: () => {
+          throw new Error('the policy could not save its state');
+        },
+      }),
+    };
+    const agent = new Agent({ policy, maxSteps: 2 });
+    new AgentTracing({ tracer }).attach(agent.events);
+    await expect(new Runner(agent).run({ createEnvironment: () => new LineWorldEnvironment({ length: 5 }), episodes: 1 })).rejects.toThrow(/could not save its state/);
+    const [run] = named('worldloop.run');
+    expect(run!.attributes['worldloop.run.status']).toBe('failed');
+    const [episode] = named('invoke_agent ');
+    expect(episode, 'the episode span was never ended').toBeDefined();
+    expect(parentOf(episode!)).toBe(run);
+    expect(episode!.status).toEqual({ code: SpanStatusCode.ERROR, message: expect.stringMatching(/the run ended \(failed\) before this episode did/) });
+    expect(named('step ')).toHaveLength(2);
+  });
+
+  it('keeps each model call’s span within its step, even when the backend reports a longer time than the step took', async () => {
+    // A replayed (cached) reply carries the time the original call took, not this one's.
+    const model = new ScriptedLanguageModel(() => ({ ...generateResult({ toolCalls: [{ name: 'act', arguments: { action: 'right' } }] }), timings: { totalMs: 60_000 } }));
+    const agent = new Agent({ policy: new LlmPolicy({ model, actionMode: 'native' }), maxSteps: 2 });
+    new AgentTracing({ tracer }).attach(agent.events);
+    await agent.runEpisode(new LineWorldEnvironment({ length: 5 }), { seed: 1 });
+    const time = (value: [number, number]) => value[0] * 1e9 + value[1];
+    const steps = named('step ');
+    expect(steps).toHaveLength(2);
+    for (const step of steps) {
+      const [chat] = spans().filter((span) => parentOf(span) === step && span.name.startsWith('chat '));
+      expect(time(chat!.startTime)).toBeGreaterThanOrEqual(time(step.startTime));
+      expect(time(chat!.endTime)).toBeLessThanOrEqual(time(step.endTime));
+    }
+  });
+
+  it('does not mark an episode aborted in the middle of a model call as an error, as the aborted run is not', async () => {
+    const controller = new AbortController();
+    const policy = {
+      name: 'aborted-mid-call',
+      begin: () => ({
+        decide: async ({ stepIndex }: { stepIndex: number }) => {
+          if (stepIndex === 0) return { action: 'right' };
+          controller.abort(); // Ctrl-C while the model is answering: the call rejects
+          throw new AbortedError('The model call was aborted.');
+        },
+      }),
+    };
+    const agent = new Agent({ policy, maxSteps: 4 });
+    new AgentTracing({ tracer }).attach(agent.events);
+    const summary = await new Runner(agent).run({ createEnvironment: () => new LineWorldEnvironment({ length: 5 }), episodes: 1, signal: controller.signal });
+    expect(summary.status).toBe('aborted');
+    const [episode] = named('invoke_agent ');
+    expect(episode!.attributes['worldloop.episode.status']).toBe('aborted');
+    expect(episode!.status.code).not.toBe(SpanStatusCode.ERROR);
+    expect(named('worldloop.run')[0]!.status.code).not.toBe(SpanStatusCode.ERROR);
+    // What cut it short is still on the span.
+    expect(episode!.events.find((event) => event.name === 'exception')!.attributes).toMatchObject({ 'exception.message': 'The model call was aborted.' });
+  });
+
+  it('names a model call of an unknown model `chat`, without a made-up gen_ai.request.model, and gives a failed one error.type', async () => {
+    // A policy of its own that records its model calls without saying which model answered.
+    const policy = {
+      name: 'recorded-calls',
+      begin: () => ({ decide: async () => ({ action: 'right', modelCalls: [{ messages: [], result: generateResult({ text: 'right', finishReason: 'error' }) }] }) }),
+    };
+    const agent = new Agent({ policy, maxSteps: 1 });
+    new AgentTracing({ tracer }).attach(agent.events);
+    await agent.runEpisode(new LineWorldEnvironment({ length: 5 }), { seed: 1 });
+    const [chat] = spans().filter((span) => span.attributes['gen_ai.operation.name'] === 'chat');
+    expect(chat!.name).toBe('chat');
+    expect(chat!.attributes).not.toHaveProperty('gen_ai.request.model');
+    expect(chat!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(chat!.attributes['error.type']).toEqual(expect.any(String));
+  });
+
+  it('never fails the episode over content it cannot serialise (a tool that returns a BigInt)', async () => {
+    const tools = new ToolRegistry().register(defineTool({ name: 'grains', description: 'Grains of rice on the board.', inputSchema: z.object({}), execute: () => ({ grains: 2n ** 64n - 1n }) }));
+    // A policy of code, not a model: it reads the tool's output as it is, no JSON in between.
+    const policy = {
+      name: 'counts-grains',
+      begin: () => ({
+        decide: async ({ tools: box }: { tools: { call: (name: string, args: unknown) => Promise<unknown> } }) => {
+          await box.call('grains', {});
+          return { action: 'right' };
+        },
+      }),
+    };
+    const agent = new Agent({ policy, tools, maxSteps: 1 });
+    new AgentTracing({ tracer, captureContent: true }).attach(agent.events);
+    const result = await agent.runEpisode(new LineWorldEnvironment({ length: 5 }), { seed: 1 });
+    expect(result.outcome).toMatchObject({ status: 'finished', stepCount: 1 });
+    const [tool] = named('execute_tool ');
+    expect(tool!.status.code).not.toBe(SpanStatusCode.ERROR);
+    expect(tool!.attributes['gen_ai.tool.call.result']).toBe('{"grains":"18446744073709551615"}');
   });
 });

@@ -1,10 +1,10 @@
 // OpenTelemetry spans of an agent's run, made from its event bus: run → episode → step → model
 // calls and tool calls, with GenAI semantic-convention attributes, so that any OTLP backend (Jaeger,
 // Tempo, Phoenix, Langfuse, a collector) shows a run without a vendor SDK in the loop.
-import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type SpanContext, type Tracer } from '@opentelemetry/api';
+import { context, diag, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type SpanContext, type Tracer } from '@opentelemetry/api';
 import type { AgentEventBus } from '@worldloop/core';
 import type { AgentEventPayloads, AgentEvents, EpisodeContext, ModelCallRecord, RunEventPayloads, StepRecord } from '@worldloop/spec';
-import { genAi, inputMessagesJson, outputMessagesJson, resultAttributes, samplingAttributes } from './gen-ai-attributes.js';
+import { contentJson, genAi, inputMessagesJson, outputMessagesJson, resultAttributes, samplingAttributes } from './gen-ai-attributes.js';
 
 /** Options of {@link AgentTracing}. */
 export interface AgentTracingOptions {
@@ -24,7 +24,10 @@ export interface AgentTracingOptions {
 /** The spans of one episode that are still open. */
 interface EpisodeSpans {
   readonly span: Span;
-  readonly steps: Map<number, Span>;
+  /** The run span open when the episode started (the run that ends it, if the episode does not). */
+  readonly run: Span | undefined;
+  /** Open step spans by step index, with the time each started: ms since the epoch, and `performance.now()`. */
+  readonly steps: Map<number, { readonly span: Span; readonly startMs: number; readonly startPerformanceMs: number }>;
   readonly tools: Map<string, Span>;
 }
 
@@ -38,8 +41,12 @@ const spanNames = { run: 'worldloop.run', reflect: 'worldloop.reflect' } as cons
  * refusal, memory reads and writes, guard verdicts and world-model surprises as span events), a
  * `chat {model}` client span per model call with its tokens and sampling, and an
  * `execute_tool {tool}` span per tool call. Model calls are timed from the step record
- * (`startedAt` + `totalMs`); the rest as the events happen. Failures set the span's status to
- * ERROR with the exception recorded. Episodes run without a Runner are traces of their own.
+ * (`startedAt` + `totalMs`, kept within their step); the rest as the events happen. Failures set
+ * the span's status to ERROR with the exception recorded (an abort records it without ERROR);
+ * spans a run's end finds still open end with it. Episodes run without a Runner are traces of their own.
+ *
+ * One run at a time per event bus (as a `Runner` runs them): a second run started on the same bus
+ * before the first ended would take over the run span.
  *
  * Only `@opentelemetry/api` is used here: with no SDK registered and no tracer given, spans cost
  * next to nothing and go nowhere. `startTraceExport` sets up an SDK that exports them.
@@ -81,13 +88,24 @@ export class AgentTracing {
       error: ({ episode, error }) => {
         const span = episode !== undefined ? this.#episode(episode).span : this.#run;
         span?.recordException(error);
-        span?.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+        // A call cut short by an abort (Ctrl-C, a stopped run) rejects, but the episode was stopped, not broken.
+        if (episode?.signal.aborted !== true) span?.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
       },
     };
-    const names = Object.keys(listeners) as (keyof AgentEvents)[];
-    for (const name of names) events.on(name, listeners[name] as never);
+    // Listeners run inside the agent's loop: a tracing mistake is reported, never thrown into the run.
+    const guarded = Object.entries(listeners).map(([name, listener]) => {
+      const safe = (payload: unknown): void => {
+        try {
+          (listener as (payload: unknown) => void)(payload);
+        } catch (error) {
+          diag.error(`worldloop tracing: the ${name} event could not be traced`, error);
+        }
+      };
+      return [name as keyof AgentEvents, safe] as const;
+    });
+    for (const [name, safe] of guarded) events.on(name, safe as never);
     return () => {
-      for (const name of names) events.off(name, listeners[name] as never);
+      for (const [name, safe] of guarded) events.off(name, safe as never);
     };
   }
 
@@ -107,6 +125,15 @@ export class AgentTracing {
       'worldloop.run.steps': progress.stepsTaken,
     });
     if (status === 'failed') run.setStatus({ code: SpanStatusCode.ERROR, message: 'the run failed' });
+    // An episode that never announced its end (a store that failed, a policy whose `end` threw)
+    // would stay open, and held here, forever: it ends with the run, marked as cut short.
+    for (const [episode, spans] of this.#episodes) {
+      if (spans.run !== run) continue;
+      this.#endOpen(spans, `the run ended (${status}) before this episode did`);
+      spans.span.setStatus({ code: SpanStatusCode.ERROR, message: `the run ended (${status}) before this episode did` });
+      spans.span.end();
+      this.#episodes.delete(episode);
+    }
     run.end();
     this.#run = undefined;
   }
@@ -134,14 +161,14 @@ export class AgentTracing {
         },
         parent,
       );
-      spans = { span, steps: new Map(), tools: new Map() };
+      spans = { span, run: this.#run, steps: new Map(), tools: new Map() };
       this.#episodes.set(episode, spans);
     }
     return spans;
   }
 
   #step(episode: EpisodeContext, stepIndex: number): Span | undefined {
-    return this.#episodes.get(episode)?.steps.get(stepIndex);
+    return this.#episodes.get(episode)?.steps.get(stepIndex)?.span;
   }
 
   #child(parent: Span, name: string, attributes: Attributes, extra: { kind?: SpanKind; startTime?: number } = {}): Span {
@@ -151,18 +178,21 @@ export class AgentTracing {
   #stepStart({ episode, stepIndex, observation }: AgentEventPayloads['step-start']): void {
     const spans = this.#episode(episode);
     const attributes: Attributes = { 'worldloop.step.index': stepIndex, ...(this.#captureContent ? { 'worldloop.observation.text': observation.text } : {}) };
-    spans.steps.set(stepIndex, this.#child(spans.span, `step ${stepIndex}`, attributes));
+    // Timed by the same clock as the step record's `startedAt` and its model calls' (`Date.now()`).
+    const startMs = Date.now();
+    const startPerformanceMs = performance.now();
+    spans.steps.set(stepIndex, { span: this.#child(spans.span, `step ${stepIndex}`, attributes, { startTime: startMs }), startMs, startPerformanceMs });
   }
 
   #toolCall({ episode, stepIndex, call }: AgentEventPayloads['tool-call']): void {
     const spans = this.#episode(episode);
-    const parent = spans.steps.get(stepIndex) ?? spans.span;
+    const parent = spans.steps.get(stepIndex)?.span ?? spans.span;
     const attributes: Attributes = {
       [genAi.operationName]: 'execute_tool',
       [genAi.toolName]: call.name,
       [genAi.toolCallId]: call.id,
       [genAi.toolType]: 'function',
-      ...(this.#captureContent ? { [genAi.toolCallArguments]: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments) ?? '' } : {}),
+      ...(this.#captureContent ? { [genAi.toolCallArguments]: typeof call.arguments === 'string' ? call.arguments : contentJson(call.arguments) } : {}),
     };
     spans.tools.set(`${stepIndex}:${call.id}`, this.#child(parent, `execute_tool ${call.name}`, attributes));
   }
@@ -174,7 +204,7 @@ export class AgentTracing {
     if (span === undefined) return;
     spans!.tools.delete(key);
     if (result.ok) {
-      if (this.#captureContent) span.setAttribute(genAi.toolCallResult, JSON.stringify(result.output) ?? '');
+      if (this.#captureContent) span.setAttribute(genAi.toolCallResult, contentJson(result.output));
     } else {
       // A failed tool call goes back to the model as data; the span says it failed, and why.
       span.setAttribute(genAi.errorType, result.error.code);
@@ -187,16 +217,22 @@ export class AgentTracing {
     this.#step(episode, stepIndex)?.addEvent('worldloop.world_model_surprise', {
       'worldloop.world_model.name': model,
       'worldloop.step.action': action,
-      'worldloop.world_model.comparison': JSON.stringify(comparison),
+      'worldloop.world_model.comparison': contentJson(comparison),
     });
   }
 
   #stepEnd(episode: EpisodeContext, step: StepRecord): void {
     const spans = this.#episode(episode);
-    const span = spans.steps.get(step.stepIndex) ?? this.#child(spans.span, `step ${step.stepIndex}`, { 'worldloop.step.index': step.stepIndex }, { startTime: step.startedAt });
+    const open = spans.steps.get(step.stepIndex);
+    const span = open?.span ?? this.#child(spans.span, `step ${step.stepIndex}`, { 'worldloop.step.index': step.stepIndex }, { startTime: step.startedAt });
     spans.steps.delete(step.stepIndex);
+    // Model-call spans stay within their step's, whatever durations the backend reported.
+    const bounds =
+      open !== undefined
+        ? { startMs: open.startMs, endMs: open.startMs + (performance.now() - open.startPerformanceMs) } // sub-millisecond, as the SDK times spans
+        : { startMs: step.startedAt, endMs: Math.max(Date.now(), step.startedAt) };
     let nextStart = step.startedAt + step.timings.perceiveMs;
-    for (const call of step.modelCalls) nextStart = this.#modelCall(span, call, nextStart);
+    for (const call of step.modelCalls) nextStart = this.#modelCall(span, call, nextStart, bounds);
     span.setAttributes({
       'worldloop.step.action': step.action,
       ...(step.executedAction !== undefined && step.executedAction !== step.action ? { 'worldloop.step.executed_action': step.executedAction } : {}),
@@ -216,21 +252,24 @@ export class AgentTracing {
     });
     // A refused action is the model's mistake, fed back to it: an event, not an error status.
     if (!step.accepted) span.addEvent('worldloop.action_refused', { 'worldloop.step.action': step.action, 'worldloop.step.feedback': step.feedback ?? '' });
-    span.end();
+    span.end(bounds.endMs);
   }
 
-  /** A `chat {model}` span for one recorded model call; returns when the next call starts at the latest. */
-  #modelCall(step: Span, call: ModelCallRecord, laidOutStart: number): number {
-    const startTime = call.startedAt ?? laidOutStart;
-    const duration = call.result.timings?.totalMs ?? 0;
-    const model = call.model?.modelId ?? 'unknown';
+  /**
+   * A `chat {model}` span for one recorded model call, kept within its step's `bounds` (ms since the
+   * epoch); returns when the next call starts at the earliest.
+   */
+  #modelCall(step: Span, call: ModelCallRecord, laidOutStart: number, bounds: { readonly startMs: number; readonly endMs: number }): number {
+    const within = (time: number) => Math.min(Math.max(time, bounds.startMs), bounds.endMs);
+    const startTime = within(call.startedAt ?? laidOutStart);
+    const endTime = within(startTime + (call.result.timings?.totalMs ?? 0));
+    // The conventions name a call of a model not known `chat`, without a `gen_ai.request.model`.
     const span = this.#child(
       step,
-      `chat ${model}`,
+      call.model !== undefined ? `chat ${call.model.modelId}` : 'chat',
       {
         [genAi.operationName]: 'chat',
-        [genAi.requestModel]: model,
-        ...(call.model !== undefined ? { [genAi.providerName]: call.model.provider } : {}),
+        ...(call.model !== undefined ? { [genAi.requestModel]: call.model.modelId, [genAi.providerName]: call.model.provider } : {}),
         ...samplingAttributes(call.sampling),
         ...resultAttributes(call.result),
         ...(call.result.warnings.length > 0 ? { 'worldloop.model.warnings': [...call.result.warnings] } : {}),
@@ -238,18 +277,19 @@ export class AgentTracing {
       },
       { kind: SpanKind.CLIENT, startTime },
     );
-    if (call.result.finishReason === 'error') span.setStatus({ code: SpanStatusCode.ERROR, message: 'the model call ended in an error' });
-    span.end(startTime + duration);
-    return startTime + duration;
+    if (call.result.finishReason === 'error') {
+      // `error.type` is required on a failed operation; `_OTHER` is the conventions' value when no error code is known.
+      span.setAttribute(genAi.errorType, '_OTHER');
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'the model call ended in an error' });
+    }
+    span.end(endTime);
+    return endTime;
   }
 
   #episodeEnd({ episode, outcome }: AgentEventPayloads['episode-end']): void {
     const spans = this.#episode(episode);
     // Spans a failure left open (a step, a tool call) end with the episode, marked as cut short.
-    for (const open of [...spans.tools.values(), ...spans.steps.values()]) {
-      open.setStatus({ code: SpanStatusCode.ERROR, message: `the episode ended (${outcome.status}) before this finished` });
-      open.end();
-    }
+    this.#endOpen(spans, `the episode ended (${outcome.status}) before this finished`);
     spans.span.setAttributes({
       'worldloop.episode.status': outcome.status,
       'worldloop.episode.success': outcome.success,
@@ -263,6 +303,16 @@ export class AgentTracing {
     spans.span.end();
     this.#episodes.delete(episode);
     this.#endedEpisodes.set(episode, spans.span.spanContext());
+  }
+
+  /** Ends the tool-call and step spans of an episode still open, with an ERROR status saying why. */
+  #endOpen(spans: EpisodeSpans, message: string): void {
+    for (const open of [...spans.tools.values(), ...[...spans.steps.values()].map((step) => step.span)]) {
+      open.setStatus({ code: SpanStatusCode.ERROR, message });
+      open.end();
+    }
+    spans.tools.clear();
+    spans.steps.clear();
   }
 
   /** Reflections are written after the fact: a short span under the episode's, ended or not. */

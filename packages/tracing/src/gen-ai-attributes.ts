@@ -3,6 +3,18 @@
 import type { ChatMessage, GenerateResult, SamplingParameters } from '@worldloop/spec';
 import type { Attributes } from '@opentelemetry/api';
 
+/**
+ * `value` as JSON for a content attribute, never throwing: a BigInt becomes its decimal string, and
+ * a value JSON cannot hold (a cycle) a note saying so, since a trace must not fail the run it watches.
+ */
+export function contentJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item)) ?? '';
+  } catch (error) {
+    return `[not serialisable as JSON: ${error instanceof Error ? error.message : String(error)}]`;
+  }
+}
+
 /** GenAI semantic-convention attribute names used here. */
 export const genAi = {
   operationName: 'gen_ai.operation.name',
@@ -30,7 +42,7 @@ export const genAi = {
   errorType: 'error.type',
 } as const;
 
-/** The GenAI conventions' finish reasons, from the contract's. */
+/** `gen_ai.response.finish_reasons` values (free-form: the OpenAI-style names backends send), from the contract's. */
 const finishReasons: Record<GenerateResult['finishReason'], string> = {
   stop: 'stop',
   length: 'length',
@@ -39,6 +51,9 @@ const finishReasons: Record<GenerateResult['finishReason'], string> = {
   error: 'error',
   other: 'other',
 };
+
+/** The output messages' `finish_reason`: the conventions' FinishReason enum (`tool_call`, singular), from the contract's. */
+const outputFinishReasons: Record<GenerateResult['finishReason'], string> = { ...finishReasons, 'tool-calls': 'tool_call' };
 
 /** `gen_ai.request.*` attributes of the sampling parameters that were set. */
 export function samplingAttributes(sampling: SamplingParameters | undefined): Attributes {
@@ -74,7 +89,7 @@ type MessagePart =
 
 /** The request's messages as `gen_ai.input.messages` holds them (roles and typed parts), as JSON. */
 export function inputMessagesJson(messages: readonly ChatMessage[]): string {
-  return JSON.stringify(
+  return contentJson(
     messages.map((message) => {
       switch (message.role) {
         case 'system':
@@ -103,7 +118,7 @@ export function inputMessagesJson(messages: readonly ChatMessage[]): string {
 
 /** The reply as `gen_ai.output.messages` holds it, as JSON. */
 export function outputMessagesJson(result: GenerateResult): string {
-  return JSON.stringify([{ role: 'assistant', parts: assistantParts(result.text, result.toolCalls), finish_reason: finishReasons[result.finishReason] }]);
+  return contentJson([{ role: 'assistant', parts: assistantParts(result.text, result.toolCalls), finish_reason: outputFinishReasons[result.finishReason] }]);
 }
 
 function assistantParts(text: string, toolCalls: readonly { readonly id: string; readonly name: string; readonly arguments: unknown }[]): MessagePart[] {

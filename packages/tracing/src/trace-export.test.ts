@@ -1,11 +1,13 @@
 // Tests of the trace export: spans of a real run reach an OTLP/HTTP endpoint on loopback (a real
 // server reading the JSON requests) and a JSON-lines file; a collector that is down or answers 500
 // never fails the run; destinations of another scheme are refused.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Agent, ExpertPolicy, Runner } from '@worldloop/core';
 import { ConfigError } from '@worldloop/spec';
 import { LineWorldEnvironment } from '@worldloop/testkit';
@@ -107,5 +109,23 @@ describe('startTraceExport', () => {
     expect(() => startTraceExport('grpc://127.0.0.1:4317')).toThrow(/uses grpc; OTLP is exported over http:\/\/ or https:\/\//);
     expect(startTraceExport('https://collector.example:4318/custom/path').destination).toBe('https://collector.example:4318/custom/path');
     expect(startTraceExport('http://127.0.0.1:4318').destination).toBe('http://127.0.0.1:4318/v1/traces');
+  });
+});
+
+describe('OtlpJsonFileExporter', () => {
+  // The file-size limit (`ulimit -f`) makes a write stop part-way, as a full disk does.
+  it.skipIf(process.platform === 'win32')('leaves no half-written line behind when a write fails part-way, so the lines after it still parse', () => {
+    const path = join(directory, 'limited.jsonl');
+    const childScript = fileURLToPath(new URL('./fixtures/export-batches-process.ts', import.meta.url));
+    const script = `ulimit -S -f 8 && exec "$0" --import tsx "$@"`; // 8 KiB
+    const child = spawnSync('bash', ['-c', script, process.execPath, childScript, path, '100', '20000', '100'], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      encoding: 'utf8',
+    });
+    expect(child.status, child.stderr).toBe(0);
+    expect(child.stdout.trim().split('\n')).toEqual(['exported', expect.stringMatching(/^failed .*EFBIG/), 'exported']);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((line) => (JSON.parse(line) as OtlpRequest).resourceSpans.length)).toEqual([1, 1]);
   });
 });

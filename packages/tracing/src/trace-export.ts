@@ -112,7 +112,9 @@ export function startTraceExport(target: string, options: TraceExportOptions = {
     resource: resourceFromAttributes({ 'service.name': options.serviceName ?? 'worldloop', ...(options.serviceVersion ? { 'service.version': options.serviceVersion } : {}) }),
     // A fast loop makes tens of thousands of spans a second: a queue of 32k and batches of 1,024
     // keep bursts from being dropped (the SDK's defaults, 2,048 and 512, drop them silently).
-    spanProcessors: [new BatchSpanProcessor(counting, { maxQueueSize: 32_768, maxExportBatchSize: 1024 })],
+    // The processor gives up on an export after exportTimeoutMillis (30 s by default): longer than
+    // the exporter's own timeout, retries included, so that the exporter's error is the one reported.
+    spanProcessors: [new BatchSpanProcessor(counting, { maxQueueSize: 32_768, maxExportBatchSize: 1024, exportTimeoutMillis: (options.exportTimeoutMs ?? 10_000) + 5_000 })],
   });
   // The SDK rejects a flush whose last export failed: that is in the report instead.
   const settle = (work: Promise<void>): Promise<TraceExportReport> => work.then(() => counting.report(), (error: unknown) => counting.report(error));

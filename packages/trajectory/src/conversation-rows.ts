@@ -17,15 +17,16 @@ export function* conversationRows(
   source: ExportSource,
   toRow: (conversation: EpisodeConversation, episode: ExportEpisode) => Readonly<Record<string, unknown>> | undefined,
 ): Generator<DatasetRow, void, undefined> {
-  for (const { episode, split } of source.episodes()) {
+  for (const episode of source.selectedEpisodes()) {
     const conversation = episodeConversation(episode, source.steps(episode.id));
-    noteConversation(source, conversation);
     const value = toRow(conversation, episode);
     if (value === undefined) {
+      // Not counted: the card's counts and success rate describe the rows written.
       source.note('episodes left out: no assistant turn to train on');
       continue;
     }
-    yield { split, value };
+    noteConversation(source, conversation);
+    yield { split: source.take(episode), value };
   }
 }
 

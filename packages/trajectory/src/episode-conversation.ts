@@ -154,13 +154,18 @@ function transcript(step: StepRecord, call: ModelCallRecord, callsTrainable: rea
  * for a tool, else the step's outcome (its refusal, or "Done.", as LlmPolicy answers its action tool).
  */
 function answerEveryToolCall(messages: readonly ConversationMessage[], step: StepRecord): ConversationMessage[] {
-  const answered = new Set(messages.flatMap((message) => (message.role === 'tool' ? [message.toolCallId] : [])));
   const output: ConversationMessage[] = [];
   for (let index = 0; index < messages.length; index++) {
     const message = messages[index]!;
     output.push(message);
     if (message.role !== 'assistant' || message.toolCalls.length === 0) continue;
-    while (messages[index + 1]?.role === 'tool') output.push(messages[++index]!);
+    // Only the tool messages right after a reply answer it: some servers reuse ids (`call_0`) across replies.
+    const answered = new Set<string>();
+    while (messages[index + 1]?.role === 'tool') {
+      const answer = messages[++index]!;
+      if (answer.role === 'tool') answered.add(answer.toolCallId);
+      output.push(answer);
+    }
     for (const call of message.toolCalls) {
       if (answered.has(call.id)) continue;
       const recorded = step.toolCalls.find((record) => record.call.id === call.id);
@@ -200,6 +205,39 @@ function jsonType(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
   return typeof value === 'string' || typeof value === 'boolean' ? typeof value : 'object';
+}
+
+/**
+ * A call's arguments as a JSON object: the parsed arguments, or `{"invalid_arguments": <text>}` for
+ * a raw string that is not a JSON object (a broken call kept as data), as the OpenAI-compatible
+ * client sends such a call back to the model. Formats that hold arguments as objects need one
+ * type per field (a column of objects and strings does not load).
+ */
+export function argumentsObject(input: unknown): unknown {
+  if (typeof input !== 'string') return input ?? {};
+  try {
+    const parsed = JSON.parse(input) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed;
+  } catch {
+    // not JSON: wrapped below
+  }
+  return { invalid_arguments: input };
+}
+
+/**
+ * A call's arguments as JSON text: the raw string when it is JSON, else the JSON of
+ * {@link argumentsObject} (a string that is not JSON becomes `{"invalid_arguments": <text>}`).
+ */
+export function argumentsText(input: unknown): string {
+  if (typeof input === 'string') {
+    try {
+      JSON.parse(input);
+      return input;
+    } catch {
+      // not JSON: wrapped
+    }
+  }
+  return JSON.stringify(argumentsObject(input)) ?? '{}';
 }
 
 /** A tool result as the model reads it (as LlmPolicy writes it): the output, or the error. */

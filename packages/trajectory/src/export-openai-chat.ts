@@ -3,7 +3,7 @@
 import type { MessageContentPart, ToolDefinition } from '@worldloop/spec';
 import { conversationRows } from './conversation-rows.js';
 import type { DatasetFormat } from './dataset-format.js';
-import type { ConversationMessage, EpisodeConversation } from './episode-conversation.js';
+import { argumentsText, type ConversationMessage, type EpisodeConversation } from './episode-conversation.js';
 import { exportDataset, type ExportOptions, type ExportResult } from './export-dataset.js';
 
 /** A message of an OpenAI chat fine-tuning example. */
@@ -31,8 +31,8 @@ export interface OpenAiChatExample {
 /**
  * The example for one conversation, or undefined when it has no assistant message. Empty assistant
  * replies without tool calls are left out (OpenAI refuses empty content); empty user and tool
- * contents become "(empty)". It ends on the last assistant message: the tool messages answering the
- * final reply's calls are left out.
+ * contents become "(empty)". It ends on the last assistant message kept: what follows it (the tool
+ * messages answering the final reply's calls, the user message an empty final reply answered) is left out.
  */
 export function openAiChatExample(conversation: EpisodeConversation): OpenAiChatExample | undefined {
   const messages: OpenAiChatMessage[] = [];
@@ -43,7 +43,8 @@ export function openAiChatExample(conversation: EpisodeConversation): OpenAiChat
   if (!messages.some((message) => message.role === 'assistant')) return undefined;
   // The example ends on the model's last reply, its tool calls unanswered, as OpenAI's function-calling
   // examples do: what the last action brought is not something the model is trained to say.
-  while (messages.at(-1)?.role === 'tool') messages.pop();
+  // A last reply left out (empty: the policy fell back on a default action) must not leave it ending on the user.
+  while (messages.at(-1)?.role !== 'assistant') messages.pop();
   return conversation.tools.length === 0 ? { messages } : { messages, tools: conversation.tools.map(openAiTool) };
 }
 
@@ -64,7 +65,7 @@ function openAiChatMessage(message: ConversationMessage): OpenAiChatMessage | un
         tool_calls: message.toolCalls.map((call) => ({
           id: call.id,
           type: 'function' as const,
-          function: { name: call.name, arguments: typeof call.arguments === 'string' ? call.arguments : (JSON.stringify(call.arguments ?? {}) ?? '{}') },
+          function: { name: call.name, arguments: argumentsText(call.arguments) },
         })),
         weight,
       };
@@ -100,7 +101,7 @@ export const openAiChatFormat: DatasetFormat = {
     '- `messages`: list, in order:',
     '  - `{"role": "system", "content": string}`',
     '  - `{"role": "user", "content": string | [{"type": "text", "text"} | {"type": "image_url", "image_url": {"url"}}]}`',
-    '  - `{"role": "assistant", "content"?: string, "tool_calls"?: [{"id", "type": "function", "function": {"name", "arguments": JSON string}}], "weight": 0 | 1}`',
+    '  - `{"role": "assistant", "content"?: string, "tool_calls"?: [{"id", "type": "function", "function": {"name", "arguments": JSON string, `{"invalid_arguments": text}` for a call that was not JSON}}], "weight": 0 | 1}`',
     '  - `{"role": "tool", "tool_call_id": string, "content": string}`: one after each assistant message with tool calls, for every id, except after the last assistant message: every example ends on the model\'s final reply',
     '- `tools` (when tools were called): `[{"type": "function", "function": {"name", "description"?, "parameters": JSON Schema}}]`',
   ].join('\n'),

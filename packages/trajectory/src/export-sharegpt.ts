@@ -6,7 +6,7 @@ import { alternatingTurns, type AlternatingTurn } from './alternating-turns.js';
 import { conversationRows } from './conversation-rows.js';
 import type { CompanionFile, DatasetFormat } from './dataset-format.js';
 import type { DatasetSplit } from './dataset-split.js';
-import { contentText, type EpisodeConversation } from './episode-conversation.js';
+import { argumentsObject, contentText, type EpisodeConversation } from './episode-conversation.js';
 import { exportDataset, type ExportOptions, type ExportResult } from './export-dataset.js';
 
 /** One turn of a ShareGPT conversation. */
@@ -51,7 +51,7 @@ function shareGptTurn(turn: AlternatingTurn): ShareGptTurn {
   if (calls.length === 0) {
     return { from: 'gpt', value: turn.messages.map((message) => (message.role === 'assistant' ? message.content : '')).join('\n\n') };
   }
-  const functions = calls.map((call) => ({ name: call.name, arguments: call.arguments ?? {} }));
+  const functions = calls.map((call) => ({ name: call.name, arguments: argumentsObject(call.arguments) }));
   return { from: 'function_call', value: JSON.stringify(functions.length === 1 ? functions[0] : functions) };
 }
 

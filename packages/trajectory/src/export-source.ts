@@ -35,6 +35,11 @@ export class ExportSource {
     for (const episode of this.#reader.episodes(this.filter)) yield { episode, split: this.take(episode) };
   }
 
+  /** The selected episodes, not counted: a format that may leave some out calls `take` for those it writes. */
+  *selectedEpisodes(): Generator<ExportEpisode, void, undefined> {
+    yield* this.#reader.episodes(this.filter);
+  }
+
   /** Counts `episode` as exported and returns its split. */
   take(episode: ExportEpisode): DatasetSplit {
     const split = this.splitOf(episode);

@@ -27,7 +27,7 @@ export const transitionColumns: readonly ParquetColumn[] = [
   { name: 'truncated', type: 'BOOLEAN', description: 'the episode was cut by a step limit' },
 ];
 
-/** The row of one transition; features as objects (JSONL) or JSON text (Parquet). */
+/** The row of one transition; features as objects (JSONL and Parquet), or JSON text when `featuresAsText`. */
 export function transitionRow(transition: StepTransition, featuresAsText: boolean): Record<string, unknown> {
   const { episode, step } = transition;
   return {

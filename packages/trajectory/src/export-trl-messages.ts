@@ -3,7 +3,7 @@
 import type { ToolDefinition } from '@worldloop/spec';
 import { conversationRows } from './conversation-rows.js';
 import type { DatasetFormat } from './dataset-format.js';
-import { contentText, type ConversationMessage, type EpisodeConversation } from './episode-conversation.js';
+import { argumentsObject, contentText, type ConversationMessage, type EpisodeConversation } from './episode-conversation.js';
 import { exportDataset, type ExportOptions, type ExportResult } from './export-dataset.js';
 
 /** A message as TRL and Hugging Face chat templates take it. */
@@ -43,7 +43,7 @@ export function trlMessage(message: ConversationMessage): TrlMessage {
         : {
             role: 'assistant',
             content: message.content,
-            tool_calls: message.toolCalls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments ?? {} } })),
+            tool_calls: message.toolCalls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: argumentsObject(call.arguments) } })),
           };
   }
 }

@@ -12,9 +12,9 @@ import type { ExportEpisode } from './trajectory-reader.js';
 export interface TrlPreferenceExample {
   /** The shared beginning: system message through the last user message both episodes share. */
   readonly prompt: readonly TrlMessage[];
-  /** The successful episode from there on. */
+  /** The successful episode from there on, to its last assistant message. */
   readonly chosen: readonly TrlMessage[];
-  /** The failed episode from there on. */
+  /** The failed episode from there on, to its last assistant message. */
   readonly rejected: readonly TrlMessage[];
   readonly tools?: readonly TrlTool[];
 }
@@ -27,12 +27,16 @@ export function trlPreferenceExample(chosen: EpisodeConversation, rejected: Epis
   let shared = 0;
   while (shared < chosen.messages.length && shared < rejected.messages.length && sameMessage(chosen.messages[shared]!, rejected.messages[shared]!)) shared++;
   while (shared > 0 && chosen.messages[shared - 1]!.role !== 'user') shared--;
-  if (shared === 0 || shared >= chosen.messages.length || shared >= rejected.messages.length) return undefined;
+  // Each answer ends on its last assistant message: the tool results of the final action are what the
+  // environment said, not something to prefer or train on.
+  const chosenEnd = chosen.messages.findLastIndex((message) => message.role === 'assistant') + 1;
+  const rejectedEnd = rejected.messages.findLastIndex((message) => message.role === 'assistant') + 1;
+  if (shared === 0 || shared >= chosenEnd || shared >= rejectedEnd) return undefined;
   const tools = new Map([...chosen.tools, ...rejected.tools].map((tool) => [tool.name, tool]));
   return {
     prompt: chosen.messages.slice(0, shared).map(trlMessage),
-    chosen: chosen.messages.slice(shared).map(trlMessage),
-    rejected: rejected.messages.slice(shared).map(trlMessage),
+    chosen: chosen.messages.slice(shared, chosenEnd).map(trlMessage),
+    rejected: rejected.messages.slice(shared, rejectedEnd).map(trlMessage),
     ...(tools.size > 0 ? { tools: trlTools([...tools.values()]) } : {}),
   };
 }
@@ -89,8 +93,8 @@ export const trlPreferenceFormat: DatasetFormat = {
   ].join('\n'),
   schema: [
     '- `prompt`: list of messages (system, then up to the last user message both episodes share)',
-    '- `chosen`: list of messages, the successful episode after the prompt (assistant first)',
-    '- `rejected`: list of messages, the failed episode after the prompt (assistant first)',
+    '- `chosen`: list of messages, the successful episode after the prompt (assistant first and last)',
+    '- `rejected`: list of messages, the failed episode after the prompt (assistant first and last)',
     '- `tools` (when tools were called): `[{"type": "function", "function": {"name", "description", "parameters"}}]`',
     '- messages are spelt as in `trl-messages`',
   ].join('\n'),

@@ -8,7 +8,7 @@ import { fileWriter } from 'hyparquet-writer';
 /** One column of a flat table. */
 export interface ParquetColumn {
   readonly name: string;
-  /** STRING, JSON (text holding JSON), INT32, INT64, DOUBLE or BOOLEAN. */
+  /** STRING, JSON (takes a JSON value, stored as its JSON text), INT32, INT64, DOUBLE or BOOLEAN. */
   readonly type: Extract<BasicType, 'STRING' | 'JSON' | 'INT32' | 'INT64' | 'DOUBLE' | 'BOOLEAN'>;
   /** Whether the column may hold null (default false). */
   readonly nullable?: boolean;

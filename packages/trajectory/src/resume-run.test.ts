@@ -111,6 +111,9 @@ describe('WriterProcess', () => {
     expect(deadWriter().isAlive()).toBe(false);
     expect(WriterProcess.parse('not json')).toBeUndefined();
     expect(WriterProcess.parse('{"pid":"7"}')).toBeUndefined();
+    // Pids 0 and -1 signal process groups: kill(-1, 0) succeeds, so such a record would block resume for good.
+    expect(WriterProcess.parse(`{"host":"${me.host}","pid":0}`)).toBeUndefined();
+    expect(WriterProcess.parse(`{"host":"${me.host}","pid":-1}`)).toBeUndefined();
     expect(WriterProcess.parse(undefined)).toBeUndefined();
   });
 });

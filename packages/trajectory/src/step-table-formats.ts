@@ -12,7 +12,7 @@ export interface StepTableDefinition {
   readonly columns: readonly ParquetColumn[];
   /** What the table is for, for the card. */
   readonly description: string;
-  /** The row of a transition; features as objects (JSONL) or JSON text (Parquet). */
+  /** The row of a transition; features as objects (JSONL and Parquet) or JSON text. */
   row(transition: StepTransition, featuresAsText: boolean): Record<string, unknown>;
   /** The episode's fields of a line, serialised once per episode (opening brace, trailing comma). */
   episodeFields(episode: ExportEpisode): string;
@@ -38,7 +38,8 @@ export function stepTableFormats(table: StepTableDefinition): { readonly jsonl: 
       description: `${table.description}\nParquet (snappy, row groups of 10,000 rows); JSON columns hold JSON text.`,
       schema: columnsSchema(table.columns, true),
       *rows(source) {
-        for (const transition of stepTransitions(source)) yield { split: transition.split, value: table.row(transition, true) };
+        // Features as objects: the Parquet writer serialises JSON columns itself (JSON text would be written as a JSON string).
+        for (const transition of stepTransitions(source)) yield { split: transition.split, value: table.row(transition, false) };
       },
     },
   };

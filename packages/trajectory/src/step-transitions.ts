@@ -21,10 +21,13 @@ export interface StepTransition {
 
 /** Every step of the selected episodes with its successor, episode by episode (memory: two steps). */
 export function* stepTransitions(source: ExportSource): Generator<StepTransition, void, undefined> {
-  for (const { episode, split } of source.episodes()) {
+  for (const episode of source.selectedEpisodes()) {
+    // Counted once its first step is read: an episode without steps gives no row, so it is not exported.
+    let split: DatasetSplit | undefined;
     let previous: StepSummary | undefined;
     let previousJson = '';
     for (const step of source.stepSummaries(episode.id)) {
+      split ??= source.take(episode);
       const stateJson = JSON.stringify(step.observationText);
       if (previous !== undefined) {
         yield { episode, split, step: previous, stateJson: previousJson, nextObservationText: step.observationText, nextStateJson: stateJson, nextFeaturesJson: step.featuresJson };
@@ -32,7 +35,10 @@ export function* stepTransitions(source: ExportSource): Generator<StepTransition
       previous = step;
       previousJson = stateJson;
     }
-    if (previous === undefined) continue;
+    if (previous === undefined || split === undefined) {
+      source.note('episodes left out: no steps recorded');
+      continue;
+    }
     const final = episode.finalObservation;
     const nextObservationText = final?.text ?? '';
     yield {

@@ -31,7 +31,8 @@ export class WriterProcess {
     if (text === undefined) return undefined;
     try {
       const value = JSON.parse(text) as { host?: unknown; pid?: unknown; startTime?: unknown };
-      if (typeof value.host !== 'string' || !Number.isSafeInteger(value.pid)) return undefined;
+      // A pid below 1 names no one process (`kill(0)` and `kill(-1)` signal groups): not a writer.
+      if (typeof value.host !== 'string' || !Number.isSafeInteger(value.pid) || (value.pid as number) < 1) return undefined;
       return new WriterProcess(value.host, value.pid as number, typeof value.startTime === 'string' ? value.startTime : undefined);
     } catch {
       return undefined;

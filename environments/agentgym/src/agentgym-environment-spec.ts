@@ -43,7 +43,13 @@ export function parseAgentGymEnvironmentId(id: string): AgentGymEnvironmentOptio
   const url = hash < 0 ? rest : rest.slice(0, hash);
   const fragment = hash < 0 ? '' : rest.slice(hash + 1);
   const mark = fragment.indexOf('?');
-  const name = decodeURIComponent(mark < 0 ? fragment : fragment.slice(0, mark));
+  const rawName = mark < 0 ? fragment : fragment.slice(0, mark);
+  let name: string;
+  try {
+    name = decodeURIComponent(rawName);
+  } catch (error) {
+    throw new ConfigError(`AgentGym id ${JSON.stringify(id)} has a malformed %-escape in the name ${JSON.stringify(rawName)}; write % as %25.`, { cause: error });
+  }
   if (!/^https?:\/\/[^/\s]+/.test(url)) throw new ConfigError(`AgentGym id ${JSON.stringify(id)} needs the server's http URL after "agentgym:", e.g. ${EXAMPLE}.`);
   if (name === '') throw new ConfigError(`AgentGym id ${JSON.stringify(id)} needs the environment's name after "#", e.g. ${EXAMPLE}.`);
   let options: AgentGymEnvironmentOptions = { url, name, id };

@@ -143,6 +143,16 @@ describe('AgentGymEnvironment against the TextCraft server shapes', () => {
     expect(environment.actionSpace.validate('get 2 planks')).toEqual({ ok: true, action: 'get 2 planks' });
   });
 
+  it('does not reuse the first observation of /create after a /reset that failed (the server may have reset)', async () => {
+    let resets = 0;
+    const server = await stub({ ...routes, 'POST /reset': ({ body }) => (++resets === 1 ? HOLD : routes['POST /reset']!({ body } as StubRequest)) });
+    const environment = new AgentGymEnvironment({ url: server.url, timeoutMs: 50 });
+    await expect(environment.reset({ seed: 4 })).rejects.toBeInstanceOf(EnvironmentServerError);
+    const { observation } = await environment.reset();
+    expect(observation.text).toBe('Crafting commands for task 0.\nGoal: craft stick.');
+    expect(server.requests.filter((request) => request.route === 'POST /reset').map((request) => request.body.data_idx)).toEqual([4, 0]);
+  });
+
   it('turns {"error"} with HTTP 200 into an EnvironmentServerError naming the server and the request', async () => {
     const server = await stub(routes);
     const environment = new AgentGymEnvironment({ url: server.url });
@@ -241,6 +251,71 @@ describe('AgentGymEnvironment transport failures', () => {
     expect(server.requests.filter((request) => request.route === 'POST /step')).toHaveLength(1);
   });
 
+  it('does not retry a /step whose answer was cut off mid-body on a pooled connection: the server has acted', async () => {
+    // The answer's headers and part of its body arrive, then the server drops the connection. The
+    // socket came from the keep-alive pool, but the step was applied: sending it again would apply
+    // it twice.
+    let steps = 0;
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        if (request.url === '/step') {
+          steps++;
+          response.writeHead(200, { 'content-type': 'application/json', 'content-length': 200 });
+          response.write('{"observation": "You mo');
+          setTimeout(() => response.socket?.destroy(), 5);
+          return;
+        }
+        const payload = JSON.stringify(request.url === '/create' ? { id: 0 } : { observation: 'start', available_actions: ['go'] });
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+        response.end(payload);
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const environment = new AgentGymEnvironment({ url, retries: 3, retryDelayMs: 1 });
+    await environment.reset({ seed: 0 });
+    const error = await environment.step('go').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EnvironmentServerError);
+    expect((error as Error).message).toMatch(/failed during POST \/step/);
+    expect(steps).toBe(1);
+  });
+
+  it('refuses an HTML page answered to /create instead of taking it for an instance id', async () => {
+    // A web server (or a proxy's page) at that URL answers any path with HTML and status 200.
+    const server = createServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end('<!doctype html><html><body>Welcome</body></html>');
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const environment = new AgentGymEnvironment({ url });
+    const error = await environment.reset({ seed: 0 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EnvironmentServerError);
+    expect((error as Error).message).toMatch(/answered POST \/create with <!doctype html>.*, not a JSON object/);
+  });
+
+  it('does not take an HTML page from GET /observation for the observation text', async () => {
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        const html = request.url!.startsWith('/observation');
+        const payload = html ? '<html><body>Not here</body></html>' : JSON.stringify(request.url === '/create' ? { id: 0 } : { done: false, reward: 0 });
+        response.writeHead(200, { 'content-type': html ? 'text/html' : 'application/json', 'content-length': Buffer.byteLength(payload) });
+        response.end(payload);
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const error = await new AgentGymEnvironment({ url }).reset({ seed: 0 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EnvironmentServerError);
+    expect((error as Error).message).toMatch(/without an observation, and GET \/observation gave none either/);
+  });
+
   it('retries a refused connection, then names the URL and what to start', async () => {
     const server = await stub({});
     const url = server.url;
@@ -316,5 +391,6 @@ describe('agentgym: environment ids', () => {
     expect(() => parseAgentGymEnvironmentId('agentgym:http://127.0.0.1:36001')).toThrow(/needs the environment's name after "#"/);
     expect(() => parseAgentGymEnvironmentId('agentgym:http://h:1#x?color=red')).toThrow(/Unknown AgentGym id option "color"/);
     expect(() => parseAgentGymEnvironmentId('agentgym:http://h:1#x?tasks=0')).toThrow(ConfigError);
+    expect(() => parseAgentGymEnvironmentId('agentgym:http://h:1#50%')).toThrow(ConfigError); // a malformed %-escape
   });
 });

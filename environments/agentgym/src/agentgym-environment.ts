@@ -141,6 +141,7 @@ export class AgentGymEnvironment implements Environment<AgentGymObservation, str
         ...(options.task !== undefined && !/^\d+$/.test(options.task) ? { task: options.task } : {}),
         ...(this.options.expert ? { expert: true } : {}),
       };
+      this.firstObservation = undefined; // stale once a /reset is sent, even one that fails
       try {
         answer = await this.call('/reset', body);
       } catch (error) {
@@ -219,7 +220,7 @@ export class AgentGymEnvironment implements Environment<AgentGymObservation, str
   private async create(): Promise<void> {
     const response = await this.transport.request('POST', '/create', { ...this.options.createBody, ...(this.options.expert ? { expert: true } : {}) });
     const answer = response.body;
-    if (response.status === 200 && (typeof answer === 'number' || typeof answer === 'string')) {
+    if (response.status === 200 && response.json && (typeof answer === 'number' || typeof answer === 'string')) {
       this.instanceId = answer;
       this.firstObservation = undefined;
       return;
@@ -318,7 +319,7 @@ export class AgentGymEnvironment implements Environment<AgentGymObservation, str
       if (response.status === 404) this.observationEndpoint = 'missing';
       else if (response.status === 200) {
         this.observationEndpoint = 'present';
-        if (typeof response.body === 'string') return response.body;
+        if (response.json && typeof response.body === 'string') return response.body;
         const text = typeof response.body === 'object' && response.body !== null ? textOf(response.body as ServerAnswer) : undefined;
         if (text !== undefined) return text;
       }

@@ -23,6 +23,8 @@ export interface AgentGymHttpTransportOptions {
 export interface TransportResponse {
   readonly status: number;
   readonly body: unknown;
+  /** Whether `body` was parsed from JSON (false: the raw text of an HTML page, a plain-text error). */
+  readonly json: boolean;
 }
 
 /** Per-call overrides. */
@@ -105,6 +107,9 @@ export class AgentGymHttpTransport {
 
   private send(method: string, path: string, payload: string | undefined, timeoutMs: number): Promise<TransportResponse> {
     return new Promise((resolve, reject) => {
+      // Once an answer has begun to arrive the server has handled the request, so a connection
+      // lost after that is never the stale pooled socket that makes a retry safe.
+      let answered = false;
       const headers: http.OutgoingHttpHeaders = { accept: 'application/json' };
       if (payload !== undefined) {
         headers['content-type'] = 'application/json';
@@ -113,6 +118,7 @@ export class AgentGymHttpTransport {
       const request = this.module.request(
         { hostname: this.hostname, port: this.port, path: this.basePath + path, method, headers, agent: this.agent },
         (response) => {
+          answered = true;
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('error', fail);
@@ -121,18 +127,20 @@ export class AgentGymHttpTransport {
             if (!response.complete) return fail(Object.assign(new Error('the connection closed before the whole answer arrived'), { code: 'ECONNRESET' }));
             const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
             let parsed: unknown = text;
+            let json = true;
             try {
               parsed = text === '' ? null : JSON.parse(text);
             } catch {
               // Not JSON (a proxy's error page, a plain-text 500): the caller sees the text.
+              json = false;
             }
-            resolve({ status: response.statusCode ?? 0, body: parsed });
+            resolve({ status: response.statusCode ?? 0, body: parsed, json });
           });
         },
       );
       function fail(error: Error): void {
         clearTimeout(timer);
-        reject(Object.assign(error, { reusedSocket: request.reusedSocket }));
+        reject(Object.assign(error, { reusedSocket: request.reusedSocket && !answered }));
       }
       const timer = setTimeout(() => request.destroy(new RequestTimeoutError(`no answer within ${timeoutMs} ms`)), timeoutMs);
       request.on('error', fail);

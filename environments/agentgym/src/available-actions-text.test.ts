@@ -18,6 +18,10 @@ describe('availableActionsFromText', () => {
     expect(availableActionsFromText('Available actions: []')).toEqual([]);
   });
 
+  it('reads actions that contain brackets themselves (WebShop-style search[...] and click[...])', () => {
+    expect(availableActionsFromText('Results\nAvailable actions: ["search[lamp]", "click[buy now]", \'click[< prev]\']')).toEqual(['search[lamp]', 'click[buy now]', 'click[< prev]']);
+  });
+
   it('finds nothing where there is no bracketed list', () => {
     expect(availableActionsFromText('Crafting commands:\ncraft 1 stick using 2 planks')).toBeUndefined();
     expect(availableActionsFromText('AVAILABLE ACTIONS: look,inventory')).toBeUndefined();

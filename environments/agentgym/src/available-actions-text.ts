@@ -12,7 +12,7 @@ export function availableActionsFromText(text: string): string[] | undefined {
   let start = -1;
   for (const match of text.matchAll(HEADER)) start = match.index + match[0].length - 1;
   if (start < 0) return undefined;
-  const end = text.indexOf(']', start);
+  const end = closingBracket(text, start);
   if (end < 0) return undefined;
   const list = text.slice(start, end + 1);
   try {
@@ -27,4 +27,18 @@ export function availableActionsFromText(text: string): string[] | undefined {
     actions.push(raw.replace(/\\(.)/g, '$1'));
   }
   return actions.length > 0 || /^\[\s*\]$/.test(list) ? actions : undefined;
+}
+
+/** Index of the `]` closing the list opened at `start`, skipping brackets inside quoted items (`"click[buy]"`); -1 when none. */
+function closingBracket(text: string, start: number): number {
+  let quote: string | undefined;
+  for (let index = start + 1; index < text.length; index++) {
+    const char = text[index];
+    if (quote !== undefined) {
+      if (char === '\\') index++;
+      else if (char === quote) quote = undefined;
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === ']') return index;
+  }
+  return -1;
 }

@@ -86,7 +86,7 @@ export class EnvironmentInstances {
   get(id: number): EnvironmentInstance {
     const instance = this.byId.get(id);
     if (instance === undefined) {
-      const reason = id < this.nextId ? 'was closed or reclaimed after being idle' : 'was never created';
+      const reason = id >= 0 && id < this.nextId ? 'was closed or reclaimed after being idle' : 'was never created';
       throw new RequestError(200, 'unknown-instance', `The id ${id} is not valid: instance ${id} ${reason}. POST /create makes a new one.`);
     }
     instance.lastUsedAt = this.now();

@@ -2,6 +2,7 @@
 // clients expect them (200 + error, FastAPI 422, 404/405, 503 at the bound), idle reclaim.
 import { afterEach, describe, expect, it } from 'vitest';
 import { gridworldEnvironments } from '@worldloop/gridworld';
+import type { Environment, EnvironmentSpec, Observation } from '@worldloop/spec';
 import { EnvironmentServer } from './environment-server.js';
 
 const spec = gridworldEnvironments.find((candidate) => candidate.id === 'gridworld/GoToLocal-v0')!;
@@ -87,6 +88,7 @@ describe('EnvironmentServer', () => {
     const unknown = await post(url, '/step', { id: 99, action: 'left' });
     expect(unknown).toMatchObject({ status: 200, body: { code: 'unknown-instance' } });
     expect(unknown.body.error).toMatch(/^The id 99 is not valid/);
+    expect((await post(url, '/step', { id: -1, action: 'left' })).body.error).toMatch(/instance -1 was never created/);
     const { id } = (await post(url, '/create', {})).body;
     await post(url, '/reset', { id, data_idx: 1 });
     let done = false;
@@ -106,6 +108,74 @@ describe('EnvironmentServer', () => {
     expect((await get(url, '/observation')).body.detail[0].loc).toEqual(['query', 'id']);
     expect(await post(url, '/nope', {})).toEqual({ status: 404, body: { detail: 'Not Found' } });
     expect(await get(url, '/step')).toEqual({ status: 405, body: { detail: 'Method Not Allowed' } });
+  });
+
+  it('answers a body over the limit with 413 body-too-large, as documented, not a dropped connection', async () => {
+    const url = await start({ maxBodyBytes: 1000 });
+    for (const size of [2000, 200_000]) {
+      const refused = await post(url, '/create', { pad: 'x'.repeat(size) });
+      expect(refused).toMatchObject({ status: 413, body: { code: 'body-too-large' } });
+    }
+    expect((await get(url, '/health')).body.instances).toBe(0);
+    expect((await post(url, '/create', {})).status).toBe(200); // the server still serves
+  });
+
+  it('answers a step whose info cannot be encoded as JSON with {"error"}, and keeps serving', async () => {
+    // Info should be JSON-serialisable; one environment breaking that must not take the server
+    // (and every other instance) down with an unhandled rejection.
+    const broken: EnvironmentSpec<Observation, string> = {
+      ...spec,
+      create: (options) => {
+        const inner: Environment<Observation, string> = spec.create(options);
+        return {
+          id: inner.id,
+          actionSpace: inner.actionSpace,
+          reset: (resetOptions) => inner.reset(resetOptions),
+          step: async (action) => ({ ...(await inner.step(action)), info: { count: 1n } }),
+          close: () => inner.close(),
+        };
+      },
+    };
+    const url = await start({ spec: broken });
+    const { id } = (await post(url, '/create', {})).body;
+    const step = await post(url, '/step', { id, action: 'left' });
+    expect(step.status).toBe(200);
+    expect(step.body).toMatchObject({ code: 'environment-failed' });
+    expect(step.body.error).toMatch(/JSON/);
+    expect((await get(url, '/health')).body).toMatchObject({ status: 'ok', instances: 1 });
+  });
+
+  it('finishes a step already in flight before closing, so its answer reaches the client', async () => {
+    let entered!: () => void;
+    const inStep = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow: EnvironmentSpec<Observation, string> = {
+      ...spec,
+      create: (options) => {
+        const inner: Environment<Observation, string> = spec.create(options);
+        return {
+          id: inner.id,
+          actionSpace: inner.actionSpace,
+          reset: (resetOptions) => inner.reset(resetOptions),
+          step: async (action) => {
+            entered();
+            await gate;
+            return inner.step(action);
+          },
+          close: () => inner.close(),
+        };
+      },
+    };
+    const url = await start({ spec: slow });
+    const { id } = (await post(url, '/create', {})).body;
+    const answer = post(url, '/step', { id, action: 'left' });
+    await inStep;
+    const closed = server!.close();
+    release();
+    expect(await answer).toMatchObject({ status: 200, body: { done: false } });
+    await closed;
+    await expect(fetch(url + '/health')).rejects.toThrow(); // no longer listening
   });
 
   it('closes instances (true, then false) and reports health', async () => {

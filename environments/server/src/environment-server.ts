@@ -29,6 +29,8 @@ export interface EnvironmentServerOptions {
   readonly maxBodyBytes?: number;
   /** Clock in ms for idle reclaim (default `performance.now`); tests pass their own. */
   readonly now?: () => number;
+  /** On `close`, how long requests already running may take to finish before their connections are dropped (default 10,000 ms). */
+  readonly shutdownGraceMs?: number;
 }
 
 /** Where a listening server is. */
@@ -55,6 +57,7 @@ export interface ServerStepTimings {
 const DEFAULT_MAX_INSTANCES = 1024;
 const DEFAULT_IDLE_TIMEOUT_MS = 600_000;
 const DEFAULT_MAX_BODY_BYTES = 1 << 20;
+const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 type Handler = (request: IncomingMessage, query: string) => Promise<unknown>;
 
@@ -69,6 +72,10 @@ export class EnvironmentServer {
   private readonly maxInstances: number;
   private readonly idleTimeoutMs: number;
   private readonly maxBodyBytes: number;
+  private readonly shutdownGraceMs: number;
+  /** Requests being answered by the listening server; `close` lets them finish. */
+  private readonly inFlight = new Set<Promise<void>>();
+  private closing = false;
   private readonly routes: ReadonlyMap<string, Handler>;
   private server: Server | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -81,6 +88,7 @@ export class EnvironmentServer {
     this.maxInstances = positiveInteger('maxInstances', options.maxInstances ?? DEFAULT_MAX_INSTANCES);
     this.idleTimeoutMs = positiveInteger('idleTimeoutMs', options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.shutdownGraceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
     const environmentOptions = options.environmentOptions;
     this.instances = new EnvironmentInstances({
       create: () => options.spec.create(environmentOptions),
@@ -106,7 +114,13 @@ export class EnvironmentServer {
     if (this.server) throw new ConfigError(`The server for ${this.spec.id} is already listening.`);
     const host = options.host ?? '127.0.0.1';
     const port = options.port ?? 36001;
-    const server = createServer((request, response) => void this.handle(request, response));
+    const server = createServer((request, response) => {
+      // `handle` answers every error itself; should writing the answer fail, drop the connection
+      // rather than leave a rejection no one handles (which would end the process).
+      const answered = this.handle(request, response).catch(() => void response.destroy());
+      this.inFlight.add(answered);
+      void answered.finally(() => this.inFlight.delete(answered));
+    });
     // Keep idle connections open longer than clients keep them pooled, so a client rarely reuses
     // a socket the server is closing.
     server.keepAliveTimeout = 65_000;
@@ -130,16 +144,28 @@ export class EnvironmentServer {
     return { host: address.address, port: address.port, url: `http://${shownHost}:${address.port}` };
   }
 
-  /** Stops listening, drops open connections and closes every instance. Idempotent. */
+  /**
+   * Stops listening, lets requests already running finish (up to `shutdownGraceMs`) so a step the
+   * environment took is answered, drops the connections and closes every instance. Idempotent.
+   */
   async close(): Promise<void> {
     clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
     const server = this.server;
     this.server = undefined;
     if (server) {
+      this.closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (this.inFlight.size > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.shutdownGraceMs)));
+        await Promise.race([Promise.allSettled([...this.inFlight]), grace]);
+        clearTimeout(timer);
+      }
       server.closeAllConnections();
       await closed;
+      this.closing = false;
     }
     await this.instances.closeAll();
   }
@@ -183,8 +209,20 @@ export class EnvironmentServer {
         ({ status, payload } = errorResponse(error));
       }
     }
-    const text = JSON.stringify(payload);
-    response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    let text: string;
+    try {
+      text = JSON.stringify(payload);
+    } catch (error) {
+      // The environment returned what JSON cannot carry (a BigInt, a cycle in `info`).
+      status = 200;
+      text = JSON.stringify({ error: `The answer could not be encoded as JSON: ${(error as Error).message}`, code: 'environment-failed' });
+    }
+    response.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      // While shutting down, tell the client not to send more on this connection.
+      ...(this.closing ? { connection: 'close' } : {}),
+    });
     response.end(text);
     if (path === '/step' && status === 200 && (payload as { code?: unknown }).code === undefined) {
       this.stepCount++;

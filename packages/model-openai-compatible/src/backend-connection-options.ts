@@ -1,7 +1,8 @@
 // How a client of one OpenAI-compatible server connects (URL, key, timeouts, retries, concurrency), checked,
 // and the BackendHttpClient built from them. Shared by every client of this package that speaks HTTP.
 import { ConfigError } from '@worldloop/spec';
-import { BackendHttpClient } from './backend-http-client.js';
+import { subscribeToAbort } from './abort-subscription.js';
+import { BackendHttpClient, MAX_TIMER_DELAY_MS } from './backend-http-client.js';
 import type { ServerProfile } from './server-profile.js';
 
 /** Connection settings every HTTP client of this package accepts. Only `baseUrl` is required. */
@@ -12,13 +13,13 @@ export interface BackendConnectionOptions {
   readonly apiKey?: string;
   /** Extra headers on every request. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Limit of one HTTP attempt in milliseconds, body included. */
+  /** Limit of one HTTP attempt in milliseconds, body included (at most 2^31 - 1, about 24.8 days; more counts as that). */
   readonly timeoutMs?: number;
   /** Retries of 429, 408, 5xx and dropped connections (never of other 4xx). */
   readonly maxRetries?: number;
   /** First backoff delay before jitter, doubled per retry. */
   readonly retryBaseDelayMs?: number;
-  /** Longest wait between retries, Retry-After included. */
+  /** Longest wait between retries, Retry-After included (at most 2^31 - 1 ms with the default sleep). */
   readonly retryMaxDelayMs?: number;
   /** Requests in flight at once from this instance; the rest queue. */
   readonly maxConcurrency?: number;
@@ -96,21 +97,22 @@ export function checkedBaseUrl(value: string): string {
   return value.replace(/\/+$/, '');
 }
 
-/** Waits `durationMs`; rejects with the signal's reason as soon as it aborts. */
+/** Waits `durationMs` (at most {@link MAX_TIMER_DELAY_MS}); rejects with the signal's reason as soon as it aborts. */
 function abortableSleep(durationMs: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
       return;
     }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      unsubscribe?.();
       resolve();
-    }, durationMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    }, Math.min(durationMs, MAX_TIMER_DELAY_MS));
+    const unsubscribe = signal
+      ? subscribeToAbort(signal, () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        })
+      : undefined;
   });
 }

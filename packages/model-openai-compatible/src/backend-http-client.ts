@@ -2,6 +2,7 @@
 // connections (Retry-After honoured), a concurrency cap; other 4xx, timeouts and refused connections are not retried.
 // Streamed (server-sent event) responses are retried only until their first event has been delivered.
 import { AbortedError, ModelBackendError, type JsonValue } from '@worldloop/spec';
+import { subscribeToAbort } from './abort-subscription.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { retryDelayMs } from './retry-delay.js';
 import { readServerSentEvents } from './server-sent-events.js';
@@ -43,6 +44,12 @@ export interface BackendResponse {
   /** Attempts made, 1 when the first succeeded. */
   readonly attempts: number;
 }
+
+/**
+ * The longest delay a Node timer holds (2^31 - 1 ms, about 24.8 days); a longer one fires after 1 ms.
+ * Timeouts and waits are capped at it, so a very large setting means "that long", not "at once".
+ */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 const RETRIED_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -116,9 +123,16 @@ export class BackendHttpClient {
   }
 
   private async attempt(method: string, url: string, body: string | undefined, signal: AbortSignal | undefined, onEvent: ServerSentEventHandler | undefined): Promise<AttemptOutcome> {
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
+    // One controller for the attempt, fired by the timer or the caller's signal. Not AbortSignal.any():
+    // Node 20 keeps a record of every signal it combines on each source and never prunes it, so a caller
+    // passing one signal to thousands of requests would grow that record by one entry per attempt.
+    const attemptAbort = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      attemptAbort.abort();
+    }, Math.min(this.options.timeoutMs, MAX_TIMER_DELAY_MS));
+    const unsubscribe = signal ? subscribeToAbort(signal, () => attemptAbort.abort(signal.reason)) : undefined;
     const headers: Record<string, string> = { accept: onEvent ? 'text/event-stream' : 'application/json', ...this.options.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
@@ -129,17 +143,28 @@ export class BackendHttpClient {
       let response: Response;
       let text: string;
       try {
-        response = await this.options.fetch(url, { method, headers, ...(body === undefined ? {} : { body }), signal: combined });
+        response = await this.options.fetch(url, { method, headers, ...(body === undefined ? {} : { body }), signal: attemptAbort.signal });
         if (onEvent && response.ok && response.body && /text\/event-stream/i.test(response.headers.get('content-type') ?? '')) {
-          await readServerSentEvents(response.body, (data) => {
-            delivered += 1;
-            try {
+          const handled =
+            <T>(handler: (value: T) => void) =>
+            (value: T): void => {
+              try {
+                handler(value);
+              } catch (error) {
+                handlerError = { error };
+                throw error;
+              }
+            };
+          await readServerSentEvents(
+            response.body,
+            handled((data: string) => {
+              delivered += 1;
               onEvent(data);
-            } catch (error) {
-              handlerError = { error };
-              throw error;
-            }
-          });
+            }),
+            handled((error: string) => {
+              throw this.streamedServerError(url, error, delivered);
+            }),
+          );
           return { ok: true, response: { status: response.status, headers: response.headers, body: null } };
         }
         text = await response.text();
@@ -147,7 +172,7 @@ export class BackendHttpClient {
         if (handlerError) throw handlerError.error;
         if (signal?.aborted) throw abortedError(url, signal.reason);
         if (delivered > 0) {
-          const reason = timeout.signal.aborted ? `did not finish within ${this.options.timeoutMs} ms` : `broke off (${errorCode(error) ?? describe(error)})`;
+          const reason = timedOut ? `did not finish within ${this.options.timeoutMs} ms` : `broke off (${errorCode(error) ?? describe(error)})`;
           return {
             ok: false,
             retry: false,
@@ -157,7 +182,7 @@ export class BackendHttpClient {
             }),
           };
         }
-        if (timeout.signal.aborted) {
+        if (timedOut) {
           return {
             ok: false,
             retry: false,
@@ -195,7 +220,17 @@ export class BackendHttpClient {
       };
     } finally {
       clearTimeout(timer);
+      unsubscribe?.();
     }
+  }
+
+  /** The error for llama-server's `error: {"code", "message", "type"}` line in a streamed response (never retried: its status was 200, the failure the request's own). */
+  private streamedServerError(url: string, text: string, delivered: number): ModelBackendError {
+    const json = parseJson(text);
+    const serverMessage = json === undefined ? preview(text) : (serverErrorMessage(json) ?? preview(text));
+    return new ModelBackendError(`${this.options.server().displayName} at ${url} reported an error in its streamed response: ${serverMessage}`, {
+      details: { url, serverMessage, body: json ?? text, events: delivered },
+    });
   }
 
   private transportFailure(url: string, error: unknown): AttemptOutcome {

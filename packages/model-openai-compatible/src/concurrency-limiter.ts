@@ -1,5 +1,6 @@
 // A counting semaphore: at most `limit` holders at once, waiters served first come first served.
 // A waiter whose abort signal fires leaves the queue at once and rejects with the signal's reason.
+import { subscribeToAbort } from './abort-subscription.js';
 
 /** Bounds how many requests one backend instance has in flight. */
 export class ConcurrencyLimiter {
@@ -31,17 +32,18 @@ export class ConcurrencyLimiter {
     return new Promise((resolve, reject) => {
       const entry = {
         grant: () => {
-          signal?.removeEventListener('abort', onAbort);
+          unsubscribe?.();
           this.activeCount += 1;
           resolve(this.releaser());
         },
       };
-      const onAbort = () => {
-        const index = this.queue.indexOf(entry);
-        if (index >= 0) this.queue.splice(index, 1);
-        reject(signal!.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const unsubscribe = signal
+        ? subscribeToAbort(signal, () => {
+            const index = this.queue.indexOf(entry);
+            if (index >= 0) this.queue.splice(index, 1);
+            reject(signal.reason);
+          })
+        : undefined;
       this.queue.push(entry);
     });
   }

@@ -1,5 +1,6 @@
 // OpenAICompatibleModel against a loopback server replaying each server's recorded wire format
 // (fixtures and their sources: src/fixtures/README.md). Retries use an injected sleep: no real waiting.
+import { getEventListeners } from 'node:events';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { AbortedError, ConfigError, ModelBackendError, type GenerateRequest, type ToolDefinition } from '@worldloop/spec';
@@ -343,6 +344,27 @@ describe('OpenAICompatibleModel: streaming', () => {
     expect(replay.server.requestsTo(CHAT)).toHaveLength(1);
   });
 
+  it("turns llama-server's `error:` line in a stream into ModelBackendError with its message, not retried", async () => {
+    // llama-server's chunked_content_provider writes a failed task as server_sent_event(sink, "error", error_data):
+    // an `error:` field, not `data:`, holding format_error_response()'s object, then `data: [DONE]`; the status stays 200.
+    const overflow = '{"code":400,"message":"request (5120 tokens) exceeds the available context size (4096 tokens), try increasing it","type":"exceed_context_size_error","n_prompt_tokens":5120,"n_ctx":4096}';
+    const streamHeaders = { 'content-type': 'text/event-stream', server: 'llama.cpp' };
+    replay.server.on(
+      CHAT,
+      { status: 200, headers: streamHeaders, text: `error: ${overflow}\n\ndata: [DONE]\n\n` },
+      { status: 200, headers: streamHeaders, text: `data: ${JSON.stringify(loadStreamFixture('llama-cpp-chat-stream-text').events[0])}\n\nerror: ${overflow}\n\ndata: [DONE]\n\n` },
+    );
+    const llama = model({ server: 'llama-cpp', stream: true });
+    for (let call = 0; call < 2; call += 1) {
+      const error = await llama.generate(ask).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ModelBackendError);
+      expect((error as Error).message).toMatch(/^llama-server at http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions reported an error in its streamed response: request \(5120 tokens\) exceeds the available context size/);
+      expect(error).toMatchObject({ retryable: false, details: { serverMessage: expect.stringMatching(/^request \(5120 tokens\)/) } });
+    }
+    expect(replay.server.requestsTo(CHAT)).toHaveLength(2);
+    expect(replay.sleeps).toEqual([]);
+  });
+
   it('reads a server that ignores stream and answers with one JSON body', async () => {
     replay.server.on(CHAT, loadFixture('vllm-chat-text'));
     const deltas: string[] = [];
@@ -456,6 +478,46 @@ describe('OpenAICompatibleModel: failures', () => {
     expect(replay.server.requestsTo(CHAT)).toHaveLength(1);
   });
 
+  it('leaves nothing attached to a long-lived caller signal once its requests have ended (streamed or not)', async () => {
+    replay.server.on(CHAT, loadFixture('vllm-chat-text'), loadFixture('vllm-chat-text'), loadStreamFixture('llama-cpp-chat-stream-text'));
+    const runSignal = new AbortController().signal;
+    const client = model({ server: 'vllm' });
+    for (let call = 0; call < 4; call += 1) await client.generate({ ...ask, signal: runSignal, ...(call >= 2 ? { onTextDelta: () => undefined } : {}) });
+    expect(getEventListeners(runSignal, 'abort')).toEqual([]);
+    // Node 20's AbortSignal.any() records each combined signal on its sources and never prunes the record:
+    // an agent passing one signal to thousands of calls would grow it by one entry per attempt.
+    expect(dependantSignalCount(runSignal)).toBe(0);
+  });
+
+  it('keeps one abort listener on a signal shared by many concurrent and queued requests (no MaxListenersExceededWarning)', async () => {
+    replay.server.on(CHAT, { delayMs: 40, reply: loadFixture('vllm-chat-text') });
+    const shared = model({ server: 'vllm', maxConcurrency: 6 });
+    const runSignal = new AbortController().signal;
+    const results = Array.from({ length: 20 }, () => shared.generate({ ...ask, signal: runSignal }));
+    await waitFor(() => replay.server.inFlight === 6);
+    expect(getEventListeners(runSignal, 'abort')).toHaveLength(1);
+    expect((await Promise.all(results)).every((result) => result.text !== '')).toBe(true);
+    expect(getEventListeners(runSignal, 'abort')).toEqual([]);
+  });
+
+  it('treats a timeoutMs beyond what a timer can hold (2^31 - 1 ms) as that long, not as 1 ms', async () => {
+    replay.server.on(CHAT, { delayMs: 50, reply: loadFixture('vllm-chat-text') });
+    const result = await model({ server: 'vllm', timeoutMs: 2 ** 32 }).generate(ask);
+    expect(result.text).toBe('The red key is two cells north of you.');
+  });
+
+  it('waits out a Retry-After longer than a timer can hold instead of retrying at once', async () => {
+    replay.server.on(CHAT, { extraHeaders: { 'retry-after': '3000000' }, reply: loadFixture('llama-cpp-error-loading') }, loadFixture('vllm-chat-text'));
+    const { sleep: _recordingSleep, ...connection } = replay.connection();
+    const controller = new AbortController();
+    const waiting = new OpenAICompatibleModel({ ...connection, model: 'test-model', retryMaxDelayMs: 2 ** 32 }).generate({ ...ask, signal: controller.signal });
+    await waitFor(() => replay.server.requestsTo(CHAT).length >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(replay.server.requestsTo(CHAT)).toHaveLength(1);
+    controller.abort();
+    await expect(waiting).rejects.toBeInstanceOf(AbortedError);
+  });
+
   it('keeps at most maxConcurrency requests in flight; queued callers can abort', async () => {
     replay.server.on(CHAT, { delayMs: 40, reply: loadFixture('vllm-chat-text') });
     const limited = model({ maxConcurrency: 3 });
@@ -532,6 +594,22 @@ describe('OpenAICompatibleModel: probe and discovery', () => {
     expect(lazy.server).toBe('vllm');
   });
 
+  it("does not fail the other callers waiting on the model lookup when the caller that started it aborts", async () => {
+    replay.server.on(MODELS, { delayMs: 80, reply: loadFixture('vllm-models') }).on(CHAT, loadFixture('vllm-chat-text'));
+    const lazy = model({ model: undefined });
+    const controller = new AbortController();
+    const abandoned = lazy.generate({ ...ask, signal: controller.signal });
+    const patient = lazy.generate(ask);
+    await waitFor(() => replay.server.requestsTo(MODELS).length === 1);
+    controller.abort();
+    await expect(abandoned).rejects.toBeInstanceOf(AbortedError);
+    expect((await patient).text).toBe('The red key is two cells north of you.');
+    expect(replay.server.requestsTo(MODELS)).toHaveLength(1);
+    expect(lazy.modelId).toBe('Qwen/Qwen2.5-7B-Instruct');
+    await expect(model({ model: undefined }).generate({ ...ask, signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortedError);
+    expect(replay.server.requestsTo(MODELS)).toHaveLength(1);
+  });
+
   it('connect() probes before returning, and sends the API key', async () => {
     replay.server.on(MODELS, loadFixture('vllm-models'));
     const connected = await OpenAICompatibleModel.connect({ baseUrl: `${replay.server.baseUrl}/`, apiKey: 'secret' });
@@ -552,6 +630,13 @@ async function closedPort(): Promise<number> {
   const { port } = probe.address() as { port: number };
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
+}
+
+/** Entries Node's AbortSignal.any() keeps on a source signal (an internal set; 0 where this Node has none). */
+function dependantSignalCount(signal: AbortSignal): number {
+  const key = Object.getOwnPropertySymbols(signal).find((symbol) => symbol.description === 'kDependantSignals');
+  const dependants = key === undefined ? undefined : (signal as unknown as Record<symbol, { size?: unknown } | undefined>)[key];
+  return typeof dependants?.size === 'number' ? dependants.size : 0;
 }
 
 async function waitFor(condition: () => boolean): Promise<void> {

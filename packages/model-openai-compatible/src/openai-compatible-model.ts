@@ -9,6 +9,7 @@ import {
   type LanguageModel,
   type ModelCapabilities,
 } from '@worldloop/spec';
+import { subscribeToAbort } from './abort-subscription.js';
 import { checkedBaseUrl, createBackendHttpClient, type BackendConnectionOptions } from './backend-connection-options.js';
 import type { BackendHttpClient } from './backend-http-client.js';
 import { chatCompletionResult } from './chat-completion-result.js';
@@ -242,20 +243,28 @@ export class OpenAICompatibleModel implements LanguageModel {
     return id;
   }
 
+  /**
+   * The configured or discovered model id. Concurrent callers share one GET /models, which therefore
+   * runs under no caller's signal (one caller giving up must not fail the others); each caller stops
+   * waiting, with AbortedError, when its own signal fires. A failed lookup is forgotten, to be tried again.
+   */
   private async resolveModelId(signal: AbortSignal | undefined): Promise<string> {
     if (this.resolvedModelId !== undefined) return this.resolvedModelId;
-    this.modelIdLookup ??= (async () => {
-      const response = await this.client.request('GET', '/models', undefined, signal);
-      if (this.serverKind === 'generic') this.serverKind = detectServerKind(response.body, response.headers);
-      this.resolvedModelId ??= this.requireDefaultModel(response.body);
-      return this.resolvedModelId;
-    })();
-    try {
-      return await this.modelIdLookup;
-    } catch (error) {
-      this.modelIdLookup = undefined;
-      throw error;
+    const what = `${this.options.baseUrl}/models`;
+    if (signal?.aborted) throw abortedWaiting(what, signal);
+    if (this.modelIdLookup === undefined) {
+      const lookup = (async () => {
+        const response = await this.client.request('GET', '/models');
+        if (this.serverKind === 'generic') this.serverKind = detectServerKind(response.body, response.headers);
+        this.resolvedModelId ??= this.requireDefaultModel(response.body);
+        return this.resolvedModelId;
+      })();
+      this.modelIdLookup = lookup;
+      lookup.catch(() => {
+        if (this.modelIdLookup === lookup) this.modelIdLookup = undefined;
+      });
     }
+    return untilAborted(this.modelIdLookup, signal, what);
   }
 
   private requireDefaultModel(body: Parameters<typeof defaultModelId>[0]): string {
@@ -296,6 +305,28 @@ export class OpenAICompatibleModel implements LanguageModel {
       probed.images = details.capabilities.includes('vision');
     }
   }
+}
+
+/** `work`'s outcome, unless `signal` fires first: then AbortedError (its cause the signal's reason), `work` left running. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
+  if (signal === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    const unsubscribe = subscribeToAbort(signal, () => reject(abortedWaiting(what, signal)));
+    work.then(
+      (value) => {
+        unsubscribe();
+        resolve(value);
+      },
+      (error: unknown) => {
+        unsubscribe();
+        reject(error);
+      },
+    );
+  });
+}
+
+function abortedWaiting(what: string, signal: AbortSignal): AbortedError {
+  return new AbortedError(`Waiting for ${what} was aborted by its caller.`, { cause: signal.reason });
 }
 
 /**

@@ -1,12 +1,17 @@
 // Reads a text/event-stream body (the SSE wire format of streamed chat completions) event by event.
-// Only `data` fields matter here; `event`, `id`, `retry` and comments are skipped. `[DONE]` ends the stream.
+// `data` fields, and llama-server's non-standard `error` field, matter; `event`, `id`, `retry` and comments are skipped. `[DONE]` ends the stream.
 
 /**
  * Hands the data of each event in `body` to `onData` (multi-line data joined with "\n"), in order,
- * until the stream ends or an event's data is `[DONE]`. What `onData` throws stops the reading
- * (the body is cancelled) and is rethrown.
+ * until the stream ends or an event's data is `[DONE]`. An `error:` field (llama-server writes a
+ * failed generation as `error: {...}` instead of `data:`) goes to `onError`, before the event's data.
+ * What a handler throws stops the reading (the body is cancelled) and is rethrown.
  */
-export async function readServerSentEvents(body: ReadableStream<Uint8Array>, onData: (data: string) => void): Promise<void> {
+export async function readServerSentEvents(
+  body: ReadableStream<Uint8Array>,
+  onData: (data: string) => void,
+  onError?: (error: string) => void,
+): Promise<void> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -14,7 +19,9 @@ export async function readServerSentEvents(body: ReadableStream<Uint8Array>, onD
   let ended = false;
   const dispatch = (block: string): void => {
     const lines = block.split(/\r\n|\r|\n/);
-    const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(line.startsWith('data: ') ? 6 : 5));
+    const errors = fieldValues(lines, 'error');
+    if (errors.length > 0) onError?.(errors.join('\n'));
+    const data = fieldValues(lines, 'data');
     if (data.length === 0) return;
     const text = data.join('\n');
     if (text.trim() === '[DONE]') {
@@ -43,6 +50,11 @@ export async function readServerSentEvents(body: ReadableStream<Uint8Array>, onD
     if (ended) reader.releaseLock();
     else await reader.cancel().catch(() => undefined);
   }
+}
+
+/** The values of field `name` in an event's lines (`name: value` or `name:value`). */
+function fieldValues(lines: readonly string[], name: string): string[] {
+  return lines.filter((line) => line.startsWith(`${name}:`)).map((line) => line.slice(line.startsWith(`${name}: `) ? name.length + 2 : name.length + 1));
 }
 
 /** The first blank line (event separator) in `text`: `\n\n`, `\r\n\r\n` or `\r\r`. */

@@ -13,7 +13,7 @@ export interface BackendConnectionOptions {
   readonly apiKey?: string;
   /** Extra headers on every request. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Limit of one HTTP attempt in milliseconds, body included (at most 2^31 - 1, about 24.8 days; more counts as that). */
+  /** Limit of one HTTP attempt in milliseconds, body included (at most 2^31 - 1, about 24.8 days; more counts as that). Node's fetch itself waits at most 300 s for a reply's headers: a non-streamed generation longer than that fails, unretried, whatever this says; stream long ones. */
   readonly timeoutMs?: number;
   /** Retries of 429, 408, 5xx and dropped connections (never of other 4xx). */
   readonly maxRetries?: number;

@@ -246,6 +246,18 @@ export class BackendHttpClient {
         ),
       };
     }
+    if (code !== undefined && FETCH_TIMEOUT_CODES.has(code)) {
+      // Node's fetch waits 300 s for a reply's headers (and between body chunks), whatever timeoutMs
+      // says. The server may still be generating: a retry would generate it all again.
+      return {
+        ok: false,
+        retry: false,
+        error: new ModelBackendError(
+          `${profile.displayName} at ${url} sent no reply within the 300 s Node's fetch waits (${code}); the generation may still be running there. Long generations: stream them (stream: true or onTextDelta), or ask for fewer tokens.`,
+          { cause: error, details: { url, code } },
+        ),
+      };
+    }
     if (describe((error as { cause?: unknown }).cause) === 'bad port') {
       // fetch refuses ports on the WHATWG "bad ports" list (e.g. 9, 25, 6000) before connecting.
       return {
@@ -296,6 +308,9 @@ function parseJson(text: string): JsonValue | undefined {
     return undefined;
   }
 }
+
+/** Node's own fetch timeouts (undici's 300 s for headers and between body chunks), which timeoutMs cannot lift. */
+const FETCH_TIMEOUT_CODES: ReadonlySet<string> = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 function errorCode(error: unknown): string | undefined {
   for (let current: unknown = error, depth = 0; current && depth < 4; depth += 1) {

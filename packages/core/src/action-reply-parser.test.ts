@@ -62,6 +62,16 @@ describe('parseActionReply', () => {
     expect(parseActionReply('I see a wall.\nI should turn.').problem).toBe('Your reply has no "Action:" line.');
     expect(parseActionReply('Thought: x\nAction:').problem).toBe('Your "Action:" line is empty.');
   });
+
+  it('never throws on deeply nested JSON, and stays fast on long runs of spaces', () => {
+    const nested = '['.repeat(20_000) + ']'.repeat(20_000);
+    expect(parseActionReply(nested).action).toBe(nested); // a one-line reply is the action
+    expect(parseActionReply(`<tool_call>{"name": "look", "arguments": ${nested}}</tool_call>`).toolCalls).toEqual([]);
+    const spaces = ' '.repeat(200_000);
+    expect(parseActionReply(`Action: go${spaces}north`).action).toBe(`go${spaces}north`);
+    expect(parseActionReply(`"go${spaces}north"`).action).toBe(`go${spaces}north`);
+    expect(parseActionReply(`<tool_call>{"name": "act", "arguments": {"action": "go${spaces}x`).action).toBe(`go${spaces}x`);
+  });
 });
 
 describe('actionFromArguments', () => {

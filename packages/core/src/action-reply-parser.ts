@@ -3,6 +3,7 @@
 // <think> tags counts as reasoning, never as the action; a hallucinated "Observation:" after the
 // action is cut off. Tool calls written as text are recovered with `parseToolCallsFromText`.
 import type { ModelToolCall } from '@worldloop/spec';
+import { trimBothEndsOf } from './text-trimming.js';
 import { parseToolCallArguments, parseToolCallsFromText } from './tool-call-text-parser.js';
 
 /** Options of {@link parseActionReply}. */
@@ -37,7 +38,8 @@ const THINK_BLOCK = /<think>([\s\S]*?)(?:<\/think>|$)/g;
 const ACTION_LINE = /^[ \t>*_#-]*action[ \t*_]*[:：](.*)$/gim;
 const OBSERVATION_LINE = /^[ \t>*_#-]*observation[ \t*_]*[:：]/gim;
 const THOUGHT_LABEL = /^[ \t>*_#-]*thought[ \t*_]*[:：][ \t*_]*/im;
-const WRAPPING = /^[\s*_`"'“”‘’]+|[\s*_`"'“”‘’]+$/g;
+/** Quotes, backticks, emphasis and white space models wrap an action in. */
+const WRAPPING_CHARACTER = /[\s*_`"'“”‘’]/;
 
 /**
  * Parses a reply into an action, the reasoning and any tool calls written as text. Never throws:
@@ -75,8 +77,8 @@ export function parseActionReply(text: string, options: ActionReplyParserOptions
   const lines = [...remaining.matchAll(ACTION_LINE)];
   const last = lines.at(-1);
   if (last) {
-    let value = last[1]!.replace(WRAPPING, '');
-    if (value === '') value = (remaining.slice(last.index + last[0].length).split('\n').find((line) => line.trim() !== '') ?? '').replace(WRAPPING, '');
+    let value = stripWrapping(last[1]!);
+    if (value === '') value = stripWrapping(remaining.slice(last.index + last[0].length).split('\n').find((line) => line.trim() !== '') ?? '');
     const prose = stripThoughtLabel(remaining.slice(0, lines[0]!.index));
     if (value === '') return withThought({ problem: 'Your "Action:" line is empty.' }, prose);
     const fromJson = jsonActionValue(value);
@@ -85,7 +87,7 @@ export function parseActionReply(text: string, options: ActionReplyParserOptions
 
   const body = stripThoughtLabel(remaining);
   if (toolCalls.length === 0 && body !== '' && !body.includes('\n') && !THOUGHT_LABEL.test(remaining)) {
-    return withThought({ action: jsonActionValue(body) ?? body.replace(WRAPPING, ''), actionSource: 'whole-reply' }, '');
+    return withThought({ action: jsonActionValue(body) ?? stripWrapping(body), actionSource: 'whole-reply' }, '');
   }
   if (toolCalls.length > 0) return withThought({}, body);
   return withThought({ problem: body === '' ? 'Your reply was empty.' : 'Your reply has no "Action:" line.' }, body);
@@ -125,6 +127,11 @@ function cutHallucinatedObservation(text: string): string {
     if (match.index > firstAction.index) return text.slice(0, match.index);
   }
   return text;
+}
+
+/** The text without the quotes, emphasis and white space wrapped around it. */
+function stripWrapping(text: string): string {
+  return trimBothEndsOf(text, (character) => WRAPPING_CHARACTER.test(character));
 }
 
 function stripThoughtLabel(text: string): string {

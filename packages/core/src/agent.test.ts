@@ -2,7 +2,7 @@
 // step, guards, stop conditions, failures that end an episode without crashing the process.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { MemoryHit, MemoryRecord, MemoryStore, NewMemory, RecallQuery, StepRecord } from '@worldloop/spec';
+import { ConfigError, type MemoryHit, type MemoryRecord, type MemoryStore, type NewMemory, type RecallQuery, type StepRecord } from '@worldloop/spec';
 import { LineWorldEnvironment, ScriptedPolicy } from '@worldloop/testkit';
 import { Agent } from './agent.js';
 import { defineTool } from './define-tool.js';
@@ -98,6 +98,18 @@ describe('Agent loop', () => {
     expect(result.outcome).toMatchObject({ status: 'finished', success: false, truncated: true, terminated: false, stepCount: 6, invalidActionCount: 6 });
   });
 
+  it('refuses a step limit that is not a positive integer instead of taking a step anyway, or never stopping', async () => {
+    for (const maxSteps of [0, -3, 1.5, Number.NaN]) {
+      let resets = 0;
+      const environment = new LineWorldEnvironment();
+      const reset = environment.reset.bind(environment);
+      environment.reset = (options) => (resets++, reset(options));
+      await expect(new Agent({ policy: new ScriptedPolicy(['wait']) }).runEpisode(environment, { seed: 1, maxSteps })).rejects.toThrow(/maxSteps must be a positive integer/);
+      await expect(new Agent({ policy: new ScriptedPolicy(['wait']), maxSteps }).runEpisode(environment, { seed: 1 })).rejects.toThrow(ConfigError);
+      expect(resets).toBe(0);
+    }
+  });
+
   it('stops when its signal aborts', async () => {
     const controller = new AbortController();
     const policy = new ScriptedPolicy([
@@ -118,6 +130,26 @@ describe('Agent loop', () => {
     const result = await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 });
     expect(result.outcome).toMatchObject({ status: 'failed', stepCount: 1, error: 'model server went away' });
     expect(errors.map((error) => error.message)).toEqual(['model server went away']);
+  });
+
+  it('ends the episode as failed, announced and ended, when the policy fails in end()', async () => {
+    const policy = new ScriptedPolicy(['right']);
+    const begin = policy.begin.bind(policy);
+    policy.begin = (episode) => ({
+      ...begin(episode),
+      end: async () => {
+        throw new Error('could not save the learnt weights');
+      },
+    });
+    const agent = new Agent({ policy });
+    const errors: string[] = [];
+    const ends: string[] = [];
+    agent.events.on('error', ({ error }) => errors.push(error.message));
+    agent.events.on('episode-end', ({ outcome }) => ends.push(outcome.status));
+    const result = await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+    expect(result.outcome).toMatchObject({ status: 'failed', success: true, stepCount: 3, error: 'could not save the learnt weights' });
+    expect(errors).toEqual(['could not save the learnt weights']);
+    expect(ends).toEqual(['failed']);
   });
 
   it('ends the episode as failed when the environment cannot reset, and says so', async () => {

@@ -6,6 +6,7 @@
 // outcome before it is sent; the comparison is recorded with the step, and large surprises are
 // announced (`world-model-surprise`) and remembered.
 import {
+  ConfigError,
   InvalidActionError,
   StoreError,
   type Decision,
@@ -148,6 +149,8 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
     const signal = options.signal ?? new AbortController().signal;
     const episodeIndex = options.episodeIndex ?? 0;
     const maxSteps = options.maxSteps ?? this.options.maxSteps ?? environment.maxSteps ?? DEFAULT_MAX_STEPS;
+    // A limit of 0 would still take a step (the check follows each step), and NaN would never stop.
+    if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new ConfigError(`maxSteps must be a positive integer, got ${maxSteps}.`);
     const store = options.runId !== undefined ? this.store : undefined;
 
     let first: Obs | undefined;
@@ -350,7 +353,16 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
       this.events.emit('error', { episode, error: error instanceof Error ? error : new Error(failure) });
     } finally {
       const ending: EpisodeEnding<Obs> = { status, success, observation, ...(lastStep !== undefined ? { lastStep } : {}) };
-      await episodePolicy?.end?.(ending);
+      try {
+        await episodePolicy?.end?.(ending);
+      } catch (error) {
+        // A policy that fails as its episode ends fails the episode, which is still ended and
+        // announced; the run goes on. (A store failure above is not replaced: it propagates.)
+        if (error instanceof StoreError) throw error;
+        if (status === 'finished') status = 'failed';
+        failure ??= error instanceof Error ? error.message : String(error);
+        this.events.emit('error', { episode, error: error instanceof Error ? error : new Error(String(error)) });
+      }
     }
 
     const outcome: EpisodeOutcome = {

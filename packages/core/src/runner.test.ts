@@ -120,6 +120,28 @@ describe('Runner', () => {
     expect(calls.at(-1)).toBe('endRun:failed');
   });
 
+  it('closes the environments it made when the store cannot create the run, or a later one cannot be made', async () => {
+    const store = {
+      createRun: async () => {
+        throw new StoreError('database is locked');
+      },
+    } as unknown as TrajectoryStore;
+    let made = 0;
+    let closed = 0;
+    const createEnvironment = (): LineWorldEnvironment => {
+      if (++made === 3) throw new Error('no more ports');
+      const environment = new LineWorldEnvironment();
+      environment.close = async () => void closed++;
+      return environment;
+    };
+    await expect(new Runner(new Agent({ policy: new ExpertPolicy(), store })).run({ createEnvironment, episodes: 4, concurrency: 2 })).rejects.toThrow('database is locked');
+    expect(closed).toBe(2);
+    made = 0;
+    closed = 0;
+    await expect(new Runner(new Agent({ policy: new ExpertPolicy() })).run({ createEnvironment, episodes: 4, concurrency: 4 })).rejects.toThrow('no more ports');
+    expect(closed).toBe(2);
+  });
+
   it('lets every episode in flight listen on the shared abort signal without a leak warning', async () => {
     const warnings: Error[] = [];
     const onWarning = (warning: Error): void => {
@@ -153,6 +175,9 @@ describe('Runner', () => {
       await expect(runner.run({ createEnvironment: () => new LineWorldEnvironment(), episodes: 3, episodeIndices })).rejects.toThrow(message);
     }
     await expect(runner.run({ createEnvironment: () => new LineWorldEnvironment(), episodes: 3, runId: 1 })).rejects.toThrow(/no trajectory store/);
+    for (const maxSteps of [0, -1, 2.5, Number.NaN]) {
+      await expect(runner.run({ createEnvironment: () => new LineWorldEnvironment(), episodes: 1, maxSteps })).rejects.toThrow(/maxSteps must be a positive integer/);
+    }
   });
 
   it('runs only the given episode indices, each with its own seed, into an existing run when given one (a resume)', async () => {

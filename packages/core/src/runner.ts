@@ -94,6 +94,7 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
     const concurrency = options.concurrency ?? 1;
     if (!Number.isInteger(episodes) || episodes < 1) throw new ConfigError(`episodes must be a positive integer, got ${episodes}.`);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError(`concurrency must be a positive integer, got ${concurrency}.`);
+    if (options.maxSteps !== undefined && (!Number.isInteger(options.maxSteps) || options.maxSteps < 1)) throw new ConfigError(`maxSteps must be a positive integer, got ${options.maxSteps}.`);
     const indices = options.episodeIndices ?? Array.from({ length: episodes }, (_, index) => index);
     if (options.episodeIndices !== undefined) checkEpisodeIndices(options.episodeIndices, episodes);
     const baseSeed = options.baseSeed ?? 0;
@@ -105,22 +106,29 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
     const environments = createSlotEnvironments(options, slots);
     const environmentId = environments[0]!.id;
 
-    const run = options.runId !== undefined
-      ? { id: options.runId }
-      : store
-      ? await store.createRun({
-          environmentId,
-          policy: this.agent.policy.name,
-          episodesRequested: episodes,
-          baseSeed,
-          concurrency,
-          ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
-          config: options.config ?? null,
-          worldloopVersion: options.worldloopVersion ?? 'unknown',
-          ...(options.gitCommit !== undefined ? { gitCommit: options.gitCommit } : {}),
-          ...(options.writer !== undefined ? { writer: options.writer } : {}),
-        })
-      : undefined;
+    let run: { readonly id: number } | undefined;
+    try {
+      run = options.runId !== undefined
+        ? { id: options.runId }
+        : store
+        ? await store.createRun({
+            environmentId,
+            policy: this.agent.policy.name,
+            episodesRequested: episodes,
+            baseSeed,
+            concurrency,
+            ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+            config: options.config ?? null,
+            worldloopVersion: options.worldloopVersion ?? 'unknown',
+            ...(options.gitCommit !== undefined ? { gitCommit: options.gitCommit } : {}),
+            ...(options.writer !== undefined ? { writer: options.writer } : {}),
+          })
+        : undefined;
+    } catch (error) {
+      // No run to end: the environments made for it are closed (a failure to close is beside the point).
+      await Promise.allSettled(environments.map((environment) => environment.close()));
+      throw error;
+    }
     const runId = run?.id;
     events.emit('run-start', { ...(runId !== undefined ? { runId } : {}), episodesRequested: toRun });
 
@@ -236,7 +244,17 @@ function createSlotEnvironments<Obs extends Observation, Act>(options: RunOption
   if ((createEnvironment === undefined) === (createVectorEnvironment === undefined)) {
     throw new ConfigError('Give the runner exactly one of createEnvironment and createVectorEnvironment.');
   }
-  if (createEnvironment !== undefined) return Array.from({ length: slots }, () => createEnvironment());
+  if (createEnvironment !== undefined) {
+    const made: Environment<Obs, Act>[] = [];
+    try {
+      for (let slot = 0; slot < slots; slot++) made.push(createEnvironment());
+    } catch (error) {
+      // Those made before the failure are closed, not left holding their processes or connections.
+      for (const environment of made) void Promise.resolve().then(() => environment.close()).catch(() => undefined);
+      throw error;
+    }
+    return made;
+  }
   const vector = createVectorEnvironment!(slots);
   if (vector.size !== slots) {
     void vector.close();

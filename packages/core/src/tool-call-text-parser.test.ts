@@ -143,6 +143,26 @@ describe('parseToolCallsFromText', () => {
     const text = '{'.repeat(2000) + ' and some prose ' + '['.repeat(2000);
     expect(parseToolCallsFromText(text, tools).toolCalls).toEqual([]);
   });
+
+  it('does not overflow the stack on deeply nested JSON, tagged, fenced or bare, closed or not', () => {
+    const depth = 20_000;
+    const nested = '['.repeat(depth) + ']'.repeat(depth);
+    for (const text of [nested, `<tool_call>${nested}</tool_call>`, '```json\n' + nested + '\n```', '['.repeat(depth), `[TOOL_CALLS]${nested}`]) {
+      expect(parseToolCallsFromText(text, tools).toolCalls).toEqual([]);
+    }
+  });
+
+  it('stays fast on long text of nested objects (each opener is not rescanned to the end)', () => {
+    const depth = 20_000;
+    const text = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    expect(parseToolCallsFromText(text, tools).toolCalls).toEqual([]);
+    expect(parseToolCallsFromText(`<tool_call>${text}</tool_call>`, tools).toolCalls).toEqual([]);
+  });
+
+  it('still finds a call nested a few levels deep in other JSON', () => {
+    const text = '{"reply": {"calls": [{"name": "move", "arguments": {"direction": "north"}}]}, "x": 1}';
+    expect(parseToolCallsFromText(text, tools).toolCalls).toEqual([{ id: 'text-call-0', name: 'move', arguments: { direction: 'north' } }]);
+  });
 });
 
 describe('parseToolCallArguments', () => {
@@ -155,5 +175,13 @@ describe('parseToolCallArguments', () => {
     const raw = parseToolCallArguments('a=1', 'move');
     expect(raw).toMatchObject({ value: 'a=1', parsed: false });
     expect(raw.warnings[0]).toMatch(/^Arguments of "move" are not valid JSON/);
+  });
+
+  it('keeps arguments nested too deeply to be recorded as the raw string', () => {
+    const deep = '{"a":'.repeat(5_000) + '1' + '}'.repeat(5_000);
+    const result = parseToolCallArguments(deep, 'move');
+    expect(result).toMatchObject({ value: deep, parsed: false });
+    expect(result.warnings[0]).toMatch(/^Arguments of "move" nest deeper than 64 levels; kept as the raw string/);
+    expect(() => JSON.stringify(parseToolCallArguments('['.repeat(20_000), 'move').value)).not.toThrow();
   });
 });

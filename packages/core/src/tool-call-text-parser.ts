@@ -1,6 +1,14 @@
 // Recovers tool calls a model wrote as text (Hermes tags, fences, bare JSON, Mistral, Llama python_tag) instead
 // of native tool_calls. Tolerant: double-encoded arguments, trailing prose, missing closing braces; never throws.
 import type { ModelToolCall } from '@worldloop/spec';
+import { trimEndOf } from './text-trimming.js';
+
+/**
+ * Deepest nesting of objects and arrays read as JSON. Deeper values are not JSON to this parser: the
+ * code that walks, records or sends a parsed value (JSON.stringify included) recurses and would
+ * overflow the stack, and a scan stops there, so a reply of nested brackets costs linear time.
+ */
+const MAX_JSON_NESTING = 64;
 
 /** Options of {@link parseToolCallsFromText}. */
 export interface ToolCallTextParserOptions {
@@ -46,7 +54,8 @@ export function parseToolCallArguments(raw: unknown, toolName = 'tool'): ParsedT
     const result = parseJsonTolerantly(trimmed);
     if (!result) {
       if (depth === 0) {
-        warnings.push(`Arguments of ${JSON.stringify(toolName)} are not valid JSON; kept as the raw string: ${preview(raw)}`);
+        const reason = scanJson(trimmed).tooDeep ? `nest deeper than ${MAX_JSON_NESTING} levels` : 'are not valid JSON';
+        warnings.push(`Arguments of ${JSON.stringify(toolName)} ${reason}; kept as the raw string: ${preview(raw)}`);
         return { value: raw, parsed: false, warnings };
       }
       break;
@@ -124,7 +133,9 @@ export function parseToolCallsFromText(
     for (let index = 0; index < text.length; index += 1) {
       const character = text[index];
       if ((character !== '{' && character !== '[') || isHidden(index) || overlaps(index, index + 1)) continue;
-      const truncated = scanJson(text, index).closedAt === undefined;
+      const scanned = scanJson(text, index);
+      if (scanned.tooDeep) continue;
+      const truncated = scanned.closedAt === undefined;
       if (truncated && repairsLeft <= 0) continue;
       if (truncated) repairsLeft -= 1;
       const extracted = extractJsonValue(text, index);
@@ -270,6 +281,7 @@ interface TolerantJson {
 
 /** Parses JSON, repairing a truncated tail (unclosed strings, objects, arrays) and trailing commas. */
 function parseJsonTolerantly(text: string): TolerantJson | undefined {
+  if (scanJson(text).tooDeep) return undefined;
   try {
     return { value: JSON.parse(text) };
   } catch {
@@ -293,9 +305,9 @@ function repairTruncated(text: string): TolerantJson | undefined {
   let prefix = trimmed;
   for (let attempt = 0; attempt < 24 && prefix.length > 0; attempt += 1) {
     const state = scanJson(prefix);
+    if (state.tooDeep) return undefined;
     if (state.closedAt !== undefined) return undefined; // balanced but invalid: not a truncation
-    let candidate = prefix + (state.inString ? '"' : '');
-    candidate = candidate.replace(/[\s,]+$/, '');
+    let candidate = trimEndOf(prefix + (state.inString ? '"' : ''), (character) => character === ',' || /\s/.test(character));
     if (/:\s*$/.test(candidate)) candidate += ' null';
     const closers = [...state.stack].reverse().join('');
     try {
@@ -318,6 +330,8 @@ interface JsonScanState {
   readonly closedAt?: number;
   /** Where to cut an incomplete last member: at the last `,`, or just past the last `{` or `[` (outside strings). */
   readonly lastMemberBoundary?: number;
+  /** The value nests deeper than {@link MAX_JSON_NESTING}; the scan stopped there. */
+  readonly tooDeep?: boolean;
 }
 
 function scanJson(text: string, start = 0): JsonScanState {
@@ -337,6 +351,7 @@ function scanJson(text: string, start = 0): JsonScanState {
     else if (character === ',') lastMemberBoundary = index;
     else if (character === '{' || character === '[') {
       stack.push(character === '{' ? '}' : ']');
+      if (stack.length > MAX_JSON_NESTING) return { stack, inString, tooDeep: true };
       lastMemberBoundary = index + 1;
     } else if (character === '}' || character === ']') {
       if (stack.pop() !== character) return { stack, inString, closedAt: index + 1 };
@@ -349,6 +364,7 @@ function scanJson(text: string, start = 0): JsonScanState {
 /** Extracts the JSON value opening at `start` (a `{` or `[`): balanced, or truncated at the end of the text. */
 function extractJsonValue(text: string, start: number): { value: unknown; end: number; repair?: string } | undefined {
   const state = scanJson(text, start);
+  if (state.tooDeep) return undefined;
   if (state.closedAt !== undefined) {
     const slice = text.slice(start, state.closedAt);
     const parsed = parseJsonTolerantly(slice);

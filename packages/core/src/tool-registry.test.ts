@@ -89,6 +89,41 @@ describe('ToolRegistry', () => {
     expect(aborted).toBe(true);
   });
 
+  it('returns an output that happens to be the text "timeout" as an output', async () => {
+    const echo = defineTool({ name: 'echo', description: 'd', inputSchema: z.object({ text: z.string() }), execute: ({ text }) => text });
+    expect(await new ToolRegistry([echo]).call('echo', { text: 'timeout' })).toMatchObject({ ok: true, output: 'timeout' });
+  });
+
+  it('does not run a tool when the caller was aborted before the call', async () => {
+    let runs = 0;
+    const look = defineTool({ name: 'look', description: 'd', inputSchema: z.object({}), execute: () => ++runs });
+    const controller = new AbortController();
+    controller.abort(new Error('Ctrl-C'));
+    const result = await new ToolRegistry([look]).call('look', {}, {}, { signal: controller.signal });
+    expect(result).toMatchObject({ ok: false, error: { code: 'tool-failed', message: 'Tool look was aborted: Ctrl-C' } });
+    expect(runs).toBe(0);
+  });
+
+  it('answers at once when the caller aborts during a call, even if the tool ignores its signal', async () => {
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const stubborn = defineTool({
+      name: 'stubborn',
+      description: 'd',
+      inputSchema: z.object({}),
+      timeoutMs: 3_600_000,
+      execute: () => {
+        started();
+        return new Promise(() => undefined); // never settles, never listens
+      },
+    });
+    const controller = new AbortController();
+    const call = new ToolRegistry([stubborn]).call('stubborn', {}, {}, { signal: controller.signal });
+    await running;
+    controller.abort(new Error('Ctrl-C'));
+    expect(await call).toMatchObject({ ok: false, error: { code: 'tool-failed', message: 'Tool stubborn was aborted: Ctrl-C' } });
+  });
+
   it('refuses bad registrations with ConfigError', () => {
     const registry = new ToolRegistry([add]);
     expect(() => registry.register(add)).toThrow(ConfigError);

@@ -115,28 +115,39 @@ export class ToolRegistry {
       });
     }
 
+    // An aborted caller (the episode was stopped) gets its answer at once, whether the tool listens
+    // to its signal or not; a tool is not started for a caller aborted already.
+    const aborted = (): ToolResult => fail({ code: 'tool-failed', message: `Tool ${name} was aborted: ${abortReason(context.signal!)}` });
+    if (context.signal?.aborted) return aborted();
     const timeoutMs = tool.timeoutMs ?? this.defaultTimeoutMs;
     const controller = new AbortController();
-    const onOuterAbort = (): void => controller.abort(context.signal?.reason);
-    context.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    let onOuterAbort: (() => void) | undefined;
+    const abortion = new Promise<'aborted'>((resolve) => {
+      onOuterAbort = (): void => {
+        controller.abort(context.signal?.reason);
+        resolve('aborted');
+      };
+    });
+    context.signal?.addEventListener('abort', onOuterAbort!, { once: true });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
     try {
       const execution = Promise.resolve().then(() => tool.execute(parsed.data, { ...context, signal: controller.signal }));
-      const outcome = await Promise.race([execution, timeout]);
-      if (outcome === 'timeout') {
-        controller.abort(new Error('timeout'));
+      const outcome = await Promise.race([execution.then((output) => ({ output })), timeout, abortion]);
+      if (outcome === 'timeout' || outcome === 'aborted') {
         execution.catch(() => undefined);
+        if (outcome === 'aborted') return aborted();
+        controller.abort(new Error('timeout'));
         return fail({ code: 'tool-timeout', message: `Tool ${name} did not finish within ${timeoutMs} ms.` });
       }
-      return { ok: true, output: outcome, durationMs: performance.now() - startedAt };
+      return { ok: true, output: outcome.output, durationMs: performance.now() - startedAt };
     } catch (error) {
       return fail({ code: 'tool-failed', message: `Tool ${name} failed: ${error instanceof Error ? error.message : String(error)}` });
     } finally {
       clearTimeout(timer);
-      context.signal?.removeEventListener('abort', onOuterAbort);
+      context.signal?.removeEventListener('abort', onOuterAbort!);
     }
   }
 
@@ -147,6 +158,12 @@ export class ToolRegistry {
       call: (name, args) => this.call(name, args, access, context),
     };
   }
+}
+
+/** Why a signal aborted, as a message: its reason's message, else the reason itself. */
+function abortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason.message : String(reason);
 }
 
 function isListed(name: string, access: ToolAccess): boolean {

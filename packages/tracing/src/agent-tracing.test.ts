@@ -4,7 +4,7 @@
 import { InMemorySpanExporter, SimpleSpanProcessor, BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { Agent, defineTool, EpisodeReflection, LlmPolicy, Runner, RuleReflector, ToolRegistry } from '@worldloop/core';
-import { AbortedError, ModelBackendError } from '@worldloop/spec';
+import { AbortedError, ModelBackendError, StoreError, type EpisodeRecord, type RunRecord, type TrajectoryStore } from '@worldloop/spec';
 import { generateResult, InMemoryMemoryStore, LineWorldEnvironment, ScriptedLanguageModel, ScriptedPolicy } from '@worldloop/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -167,19 +167,27 @@ describe('AgentTracing', () => {
 });
 
 describe('AgentTracing, uneven paths', () => {
-  it('ends the spans of an episode that never announced its end (its policy’s end threw) when the run ends', async () => {
-    const policy = {
-      name: 'breaks-at-end',
-      begin: () => ({
-        decide: async () => ({ action: 'right' }),
-        end: () => {
-          throw new Error('the policy could not save its state');
-        },
-      }),
+  it('ends the spans of an episode that never announced its end (its store failed to end it) when the run ends', async () => {
+    // A store that cannot end the episode: the StoreError fails the run before `episode-end`.
+    const store: TrajectoryStore = {
+      createRun: async (run) => ({ ...run, id: 1, status: 'running', startedAt: 0 }) as RunRecord,
+      endRun: async () => {},
+      startEpisode: async (episode) => ({ ...episode, id: 1, status: 'running', startedAt: 0 }) as EpisodeRecord,
+      appendStep: async () => {},
+      endEpisode: async () => {
+        throw new StoreError('the disk is full');
+      },
+      flush: async () => {},
+      getRun: async () => undefined,
+      listRuns: async () => [],
+      getEpisode: async () => undefined,
+      listEpisodes: async () => [],
+      readSteps: async function* () {},
+      close: async () => {},
     };
-    const agent = new Agent({ policy, maxSteps: 2 });
+    const agent = new Agent({ policy: new ScriptedPolicy(['right', 'right']), store, maxSteps: 2 });
     new AgentTracing({ tracer }).attach(agent.events);
-    await expect(new Runner(agent).run({ createEnvironment: () => new LineWorldEnvironment({ length: 5 }), episodes: 1 })).rejects.toThrow(/could not save its state/);
+    await expect(new Runner(agent).run({ createEnvironment: () => new LineWorldEnvironment({ length: 5 }), episodes: 1 })).rejects.toThrow(/the disk is full/);
     const [run] = named('worldloop.run');
     expect(run!.attributes['worldloop.run.status']).toBe('failed');
     const [episode] = named('invoke_agent ');

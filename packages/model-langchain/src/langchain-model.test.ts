@@ -151,4 +151,28 @@ describe('LangChainModel', () => {
     const slow = new LangChainModel(new ScriptedChatModel(() => { controller.abort(); throw new Error('aborted'); }));
     await expect(slow.generate({ messages: [{ role: 'user', content: 'hi' }], signal: controller.signal })).rejects.toBeInstanceOf(AbortedError);
   });
+
+  it('ends the call with AbortedError when the signal fires, even if the chat model ignores it', async () => {
+    class NeverAnswers extends BaseChatModel {
+      _llmType(): string {
+        return 'never';
+      }
+      _generate(): Promise<ChatResult> {
+        return new Promise<ChatResult>(() => undefined);
+      }
+    }
+    const controller = new AbortController();
+    const call = new LangChainModel(new NeverAnswers({ maxRetries: 0 })).generate({ messages: [{ role: 'user', content: 'hi' }], signal: controller.signal });
+    controller.abort(new Error('user stopped'));
+    await expect(call).rejects.toBeInstanceOf(AbortedError);
+  });
+
+  it('gives tool calls without an id ids that differ from call to call', async () => {
+    const model = new LangChainModel(new ScriptedChatModel(() => new AIMessage({ content: '', tool_calls: [{ name: 'act', args: {}, type: 'tool_call' }, { name: 'act', args: {}, type: 'tool_call' }] })));
+    const first = await model.generate({ messages: [{ role: 'user', content: 'go' }] });
+    const second = await model.generate({ messages: [{ role: 'user', content: 'go' }] });
+    const ids = [...first.toolCalls, ...second.toolCalls].map((call) => call.id);
+    expect(new Set(ids).size).toBe(4);
+    expect(ids.every((id) => id.length > 0)).toBe(true);
+  });
 });

@@ -61,6 +61,8 @@ export class LangChainModel implements LanguageModel {
   readonly modelId: string;
   readonly capabilities: ModelCapabilities;
   private readonly samplingCallOptions: (sampling: SamplingParameters) => SamplingCallOptions;
+  /** Tool calls given an id here so far (the chat model sent none): ids stay unique across calls. */
+  private unnamedToolCalls = 0;
 
   constructor(
     /** The wrapped chat model. */
@@ -94,7 +96,7 @@ export class LangChainModel implements LanguageModel {
     let message: AIMessageChunk;
     try {
       const runnable = this.withTools(request, warnings);
-      message = await runnable.invoke(toLangChainMessages(request.messages), callOptions);
+      message = await untilAborted(runnable.invoke(toLangChainMessages(request.messages), callOptions), request.signal);
     } catch (error) {
       if (request.signal?.aborted) throw new AbortedError('The model call was aborted.', { cause: error });
       if (error instanceof WorldloopError) throw error;
@@ -104,7 +106,7 @@ export class LangChainModel implements LanguageModel {
         { cause: error, retryable: isRetryable(error, status), details: { modelId: this.modelId, ...(status === undefined ? {} : { status }) } },
       );
     }
-    const toolCalls = toolCallsOf(message);
+    const toolCalls = toolCallsOf(message, () => `call-${this.unnamedToolCalls++}`);
     return {
       text: message.text,
       toolCalls,
@@ -156,19 +158,35 @@ function langChainToolChoice(choice: NonNullable<GenerateRequest['toolChoice']>)
   return choice.name;
 }
 
-function toolCallsOf(message: AIMessageChunk): ModelToolCall[] {
-  let index = 0;
-  const nextId = (id: string | undefined): string => id ?? `call-${index}`;
+/** The message's tool calls, valid then invalid; `createId` names those that came without an id. */
+function toolCallsOf(message: AIMessageChunk, createId: () => string): ModelToolCall[] {
+  const idOf = (id: string | undefined): string => (id === undefined || id === '' ? createId() : id);
   const calls: ModelToolCall[] = [];
-  for (const call of message.tool_calls ?? []) {
-    calls.push({ id: nextId(call.id), name: call.name, arguments: call.args });
-    index += 1;
-  }
-  for (const call of message.invalid_tool_calls ?? []) {
-    calls.push({ id: nextId(call.id), name: call.name ?? '', arguments: call.args ?? '' });
-    index += 1;
-  }
+  for (const call of message.tool_calls ?? []) calls.push({ id: idOf(call.id), name: call.name, arguments: call.args });
+  for (const call of message.invalid_tool_calls ?? []) calls.push({ id: idOf(call.id), name: call.name ?? '', arguments: call.args ?? '' });
   return calls;
+}
+
+/**
+ * `promise`, or a rejection as soon as `signal` fires: LangChain passes the signal to the chat model,
+ * but a model that ignores it (many do) would otherwise keep an aborted call waiting.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason ?? new Error('Aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {

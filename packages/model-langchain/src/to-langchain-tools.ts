@@ -3,6 +3,9 @@
 // limits apply; a failed call returns its error as the tool's string result instead of throwing.
 // Caveat: LangChain validates arguments against the schema first and throws
 // ToolInputParsingException on a mismatch (createAgent's ToolNode turns that into an error message).
+// The registry is given the model's own arguments (from the tool call), not LangChain's parsed
+// copy, so a schema that transforms its input is applied once; a direct `invoke(args)` without a
+// tool call has only the parsed copy, so there a non-idempotent transform is applied twice.
 import { tool, type DynamicStructuredTool } from '@langchain/core/tools';
 import type { ToolAccess, ToolRegistry } from '@worldloop/core';
 import { ConfigError } from '@worldloop/spec';
@@ -21,7 +24,9 @@ export function toLangChainTools(registry: ToolRegistry, access: ToolAccess = {}
     if (!registered) throw new ConfigError(`Tool ${JSON.stringify(definition.name)} is listed by the registry but not registered.`);
     return tool(
       async (input: unknown, config) => {
-        const result = await registry.call(definition.name, input, access, config?.signal ? { signal: config.signal } : {});
+        // LangChain hands over its parsed (transformed) copy; the registry parses again, so give it the raw arguments.
+        const args = config?.toolCall !== undefined ? config.toolCall.args : input;
+        const result = await registry.call(definition.name, args, access, config?.signal ? { signal: config.signal } : {});
         if (!result.ok) return `Error (${result.error.code}): ${result.error.message}`;
         return typeof result.output === 'string' ? result.output : (JSON.stringify(result.output) ?? 'null');
       },

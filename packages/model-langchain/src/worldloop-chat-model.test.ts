@@ -1,7 +1,7 @@
 // A scripted worldloop model wrapped as a LangChain chat model drives langchain's createAgent: it
 // calls a worldloop tool (through toLangChainTools and the registry) and finishes; tool failures
 // come back to it as text; tool choice, usage and invalid tool calls map to LangChain's shapes.
-import { AIMessage, HumanMessage } from '@langchain/core/messages';
+import { AIMessage, HumanMessage, type ToolMessage } from '@langchain/core/messages';
 import { ToolRegistry, defineTool } from '@worldloop/core';
 import { ModelBackendError, type ChatMessage } from '@worldloop/spec';
 import { ScriptedLanguageModel, generateResult } from '@worldloop/testkit';
@@ -92,6 +92,18 @@ describe('WorldloopChatModel with createAgent', () => {
     expect(result.messages[result.messages.length - 1]!.text).toMatch(/^Saw: .*precise/s);
   });
 
+  it('validates arguments once: a tool whose schema transforms its input gets the model\'s arguments through', async () => {
+    const registry = new ToolRegistry([
+      defineTool({ name: 'advance', description: 'Moves n cells.', inputSchema: z.object({ cells: z.string().transform((text) => Number(text)) }), execute: ({ cells }) => `moved ${cells + 1}` }),
+    ]);
+    const [advance] = toLangChainTools(registry);
+
+    const reply = await advance!.invoke({ name: 'advance', args: { cells: '2' }, id: 'adv', type: 'tool_call' });
+
+    expect((reply as unknown as ToolMessage).content).toBe('moved 3');
+    expect((reply as unknown as ToolMessage).tool_call_id).toBe('adv');
+  });
+
   it('maps tool_choice, stop, invalid tool calls and finish reason', async () => {
     const model = new ScriptedLanguageModel(() =>
       generateResult({ text: 'hm', toolCalls: [{ id: 'x', name: 'compass', arguments: '{"precise":' }], finishReason: 'length', warnings: ['topK ignored'] }),
@@ -107,6 +119,23 @@ describe('WorldloopChatModel with createAgent', () => {
     expect(message.response_metadata).toMatchObject({ finish_reason: 'length', warnings: ['topK ignored'] });
     await chatModel.bindTools([], { tool_choice: 'compass' }).invoke('go');
     expect(model.calls[1]!.toolChoice).toEqual({ name: 'compass' });
+    // Provider-style objects: Anthropic's {type: 'auto' | 'any' | 'none' | 'tool'}, OpenAI's {type: 'function', function}.
+    for (const [choice, expected] of [
+      [{ type: 'auto' }, 'auto'],
+      [{ type: 'none' }, 'none'],
+      [{ type: 'any' }, 'required'],
+      [{ type: 'tool', name: 'compass' }, { name: 'compass' }],
+      [{ type: 'function', function: { name: 'compass' } }, { name: 'compass' }],
+    ] as const) {
+      await chatModel.bindTools([], { tool_choice: choice }).invoke('go');
+      expect(model.calls.at(-1)!.toolChoice).toEqual(expected);
+    }
+  });
+
+  it('sends a bound tool without parameters as a tool taking an empty object', async () => {
+    const model = new ScriptedLanguageModel(() => 'fine');
+    await new WorldloopChatModel({ model }).bindTools([{ type: 'function', function: { name: 'wait', description: 'Waits a turn.' } }]).invoke('go');
+    expect(model.calls[0]!.tools).toEqual([{ name: 'wait', description: 'Waits a turn.', parameters: { type: 'object', properties: {} } }]);
   });
 
   it('serves withStructuredOutput through a tool call (LangChain binds the schema as a tool)', async () => {

@@ -105,7 +105,9 @@ export class WorldloopChatModel extends BaseChatModel<WorldloopChatModelCallOpti
 
 function toolDefinition(tool: BindToolsInput): ToolDefinition {
   const converted = convertToOpenAITool(tool as Parameters<typeof convertToOpenAITool>[0]);
-  return { name: converted.function.name, description: converted.function.description ?? '', parameters: converted.function.parameters as JsonSchema };
+  // A function declared without parameters takes none: worldloop tools always have an object schema.
+  const parameters = (converted.function.parameters as JsonSchema | undefined) ?? { type: 'object', properties: {} };
+  return { name: converted.function.name, description: converted.function.description ?? '', parameters };
 }
 
 function worldloopToolChoice(choice: WorldloopChatModelCallOptions['tool_choice']): GenerateRequest['toolChoice'] {
@@ -113,8 +115,12 @@ function worldloopToolChoice(choice: WorldloopChatModelCallOptions['tool_choice'
   if (choice === 'auto' || choice === 'none' || choice === 'required') return choice;
   if (choice === 'any') return 'required';
   if (typeof choice === 'string') return { name: choice };
-  const name = (choice as { function?: { name?: unknown }; name?: unknown }).function?.name ?? (choice as { name?: unknown }).name;
-  return typeof name === 'string' ? { name } : 'required';
+  // Provider shapes: OpenAI's {type: 'function', function: {name}}, Anthropic's {type: 'auto' | 'any' | 'none' | 'tool', name}.
+  const record = choice as { type?: unknown; function?: { name?: unknown }; name?: unknown };
+  const name = record.function?.name ?? record.name;
+  if (typeof name === 'string') return { name };
+  if (record.type === 'auto' || record.type === 'none' || record.type === 'required') return record.type;
+  return 'required';
 }
 
 function isObject(value: unknown): boolean {

@@ -46,6 +46,18 @@ describe('checkGgufFile', () => {
     await expect(checkGgufFile(text)).rejects.toThrow(/is not a GGUF file \(it starts with bytes 7b226e6f/);
   });
 
+  it('says a file is empty or cut inside the magic rather than name bytes it does not have', async () => {
+    const empty = join(directory, 'empty.gguf');
+    writeFileSync(empty, '');
+    await expect(checkGgufFile(empty)).rejects.toThrow(/Model file .*empty\.gguf is empty \(0 bytes\): download or write it again/);
+    const stub = join(directory, 'stub.gguf');
+    writeFileSync(stub, 'GG');
+    await expect(checkGgufFile(stub)).rejects.toThrow(/stub\.gguf is cut short: it has 2 bytes/);
+    const other = join(directory, 'other.gguf');
+    writeFileSync(other, 'ab');
+    await expect(checkGgufFile(other)).rejects.toThrow(/other\.gguf is not a GGUF file \(it starts with bytes 6162, not "GGUF"\)/);
+  });
+
   it('refuses a file cut inside its header', async () => {
     for (const length of [100, 3000]) {
       const path = join(directory, `cut-${length}.gguf`);

@@ -22,7 +22,7 @@ const DENSE_ATTENTION_ARCHITECTURES = new Set(['llama', 'mistral', 'qwen2', 'qwe
 
 /**
  * Refuses, with `ConfigError` naming the file and the problem, what would crash or confuse
- * llama.cpp: a missing path or a directory, a file that does not start with the `GGUF` magic,
+ * llama.cpp: a missing, unreadable or empty path or a directory, a file that does not start with the `GGUF` magic,
  * a header that does not parse or is cut short, no `general.architecture`, a dense attention model without a
  * positive `block_count`, `embedding_length`, `attention.head_count` or `feed_forward_length`
  * (or whose width does not split into its heads), and a llama tokenizer with lower-case byte
@@ -39,12 +39,23 @@ export async function checkGgufFile(path: string): Promise<GgufFileSummary> {
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`Model file ${path} does not exist or cannot be read: check modelPath`, { cause: error });
   }
-  const magic = Buffer.alloc(4);
-  const handle = await open(path, 'r');
+  if (bytes === 0) throw new ConfigError(`Model file ${path} is empty (0 bytes): download or write it again`, { details: { path, bytes } });
+  const buffer = Buffer.alloc(4);
+  let bytesRead: number;
   try {
-    await handle.read(magic, 0, 4, 0);
-  } finally {
-    await handle.close();
+    const handle = await open(path, 'r');
+    try {
+      ({ bytesRead } = await handle.read(buffer, 0, 4, 0));
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw new ConfigError(`Model file ${path} cannot be read: ${(error as Error).message}`, { cause: error });
+  }
+  // Only the bytes the file has: a file shorter than the magic is named by what it holds.
+  const magic = buffer.subarray(0, bytesRead);
+  if (bytesRead < 4 && 'GGUF'.startsWith(magic.toString('latin1'))) {
+    throw new ConfigError(`Model file ${path} is cut short: it has ${bytesRead} bytes, fewer than a GGUF header needs; download or write it again`, { details: { path, bytes: bytesRead } });
   }
   if (magic.toString('latin1') !== 'GGUF') {
     throw new ConfigError(`Model file ${path} is not a GGUF file (it starts with bytes ${magic.toString('hex')}, not "GGUF"): convert it with llama.cpp's convert_hf_to_gguf.py`, {

@@ -86,6 +86,23 @@ describe('LlamaCppEmbedder', () => {
     expect((error as Error).message).toMatch(/^Text 1 is \d+ tokens; gguf:tiny\.gguf embeds at most 255\. Shorten it, or load the embedder with a larger contextTokens/);
   });
 
+  it('holds to the contextTokens it was given when llama.cpp pads the context beyond it', async () => {
+    // llama.cpp rounds a context up to a multiple of 256 tokens: 100 asked for gives room for 255.
+    const small = await LlamaCppEmbedder.load({ modelPath, gpu: false, threads: 1, contextTokens: 100, logLevel: 'error' });
+    try {
+      expect(small.contextTokens).toBe(100);
+      const text = 'x'.repeat(150);
+      expect(small.countTokens(text)).toBeGreaterThan(100);
+      expect(small.countTokens(text)).toBeLessThan(256);
+      const error = await small.embed(['fits', text]).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ModelBackendError);
+      expect((error as Error).message).toMatch(/^Text 1 is \d+ tokens; gguf:tiny\.gguf embeds at most 99\./);
+      expect((await small.embed(['fits']))[0]).toHaveLength(256);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('spreads texts over several contexts and gives the same vectors as one context', async () => {
     const parallel = await LlamaCppEmbedder.load({ modelPath, gpu: false, threads: 1, contextTokens: 256, contexts: 2, id: 'tiny/two-contexts', logLevel: 'error' });
     try {
@@ -116,7 +133,12 @@ describe('LlamaCppEmbedder', () => {
     await expect(LlamaCppEmbedder.load({ modelPath: join(directory, 'missing.gguf') })).rejects.toThrow(ConfigError);
     await expect(embedder.embed([3 as unknown as string])).rejects.toThrow(/embed takes a list of strings/);
     const closing = await LlamaCppEmbedder.load({ modelPath, gpu: false, threads: 1, contextTokens: 64 });
+    // A second close() while the first is still freeing resolves only once they are freed.
+    let firstClosed = false;
+    const first = closing.close().then(() => (firstClosed = true));
     await closing.close();
+    expect(firstClosed).toBe(true);
+    await first;
     await closing.close();
     await expect(closing.embed(['a'])).rejects.toThrow(/is closed/);
   });

@@ -49,6 +49,7 @@ export class LlamaCppEmbedder implements Embedder {
   readonly #contexts: readonly LlamaEmbeddingContext[];
   #next = 0;
   #closed = false;
+  #closing: Promise<void> | undefined;
 
   private constructor(llama: Llama, model: LlamaModel, contexts: readonly LlamaEmbeddingContext[], settings: { id: string; pooling: LlamaCppPooling; contextTokens: number }) {
     this.#llama = llama;
@@ -127,27 +128,37 @@ export class LlamaCppEmbedder implements Embedder {
     return this.#contexts[0]!.calculateInputLength(text);
   }
 
-  /** Frees the contexts, the model and llama.cpp's backend. Idempotent. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  /**
+   * Frees the contexts, the model and llama.cpp's backend. Idempotent: every call resolves once they
+   * are freed, including one made while an earlier one is freeing.
+   */
+  close(): Promise<void> {
+    if (this.#closing) return this.#closing;
     this.#closed = true;
-    for (const context of this.#contexts) await context.dispose();
-    await this.#model.dispose();
-    await this.#llama.dispose();
+    this.#closing = (async () => {
+      try {
+        for (const context of this.#contexts) await context.dispose();
+      } finally {
+        try {
+          await this.#model.dispose();
+        } finally {
+          await this.#llama.dispose();
+        }
+      }
+    })();
+    return this.#closing;
   }
 
   async #embedOne(context: LlamaEmbeddingContext, text: string, position: number): Promise<Float32Array> {
+    // llama.cpp pads the context (to a multiple of 256 tokens), so it alone would take texts longer than contextTokens.
+    const counted = safeCount(context, text);
+    if (counted !== undefined && counted >= this.contextTokens) throw this.#tooLong(position, counted);
     let values: readonly number[];
     try {
       values = (await context.getEmbeddingFor(text)).vector;
     } catch (error) {
       const tokens = safeCount(context, text);
-      if (tokens !== undefined && tokens >= this.contextTokens) {
-        throw new ModelBackendError(
-          `Text ${position} is ${tokens} tokens; ${this.id} embeds at most ${this.contextTokens - 1}. Shorten it, or load the embedder with a larger contextTokens (up to the model's training context).`,
-          { cause: error, details: { position, tokens, contextTokens: this.contextTokens } },
-        );
-      }
+      if (tokens !== undefined && tokens >= this.contextTokens) throw this.#tooLong(position, tokens, error);
       throw new ModelBackendError(`llama.cpp failed to embed text ${position} with ${this.id}: ${(error as Error).message}`, { cause: error, details: { position } });
     }
     if (values.length !== this.dimension) {
@@ -156,6 +167,13 @@ export class LlamaCppEmbedder implements Embedder {
       });
     }
     return Float32Array.from(values);
+  }
+
+  #tooLong(position: number, tokens: number, cause?: unknown): ModelBackendError {
+    return new ModelBackendError(
+      `Text ${position} is ${tokens} tokens; ${this.id} embeds at most ${this.contextTokens - 1}. Shorten it, or load the embedder with a larger contextTokens (up to the model's training context).`,
+      { ...(cause !== undefined ? { cause } : {}), details: { position, tokens, contextTokens: this.contextTokens } },
+    );
   }
 }
 

@@ -148,6 +148,26 @@ describe('LlamaCppModel', () => {
     expect(named.toolCalls.map((call) => call.name)).toEqual(['move']);
   });
 
+  it('enforces the definitions a tool\'s schema refers to with $ref', async () => {
+    const ship: ToolDefinition = {
+      name: 'ship',
+      description: 'Ships a parcel.',
+      parameters: {
+        type: 'object',
+        properties: { to: { $ref: '#/$defs/Address' } },
+        required: ['to'],
+        $defs: { Address: { type: 'object', properties: { city: { enum: ['Oslo', 'Rome'] } }, required: ['city'], additionalProperties: false } },
+      },
+    };
+    const results = await Promise.all(
+      Array.from({ length: 4 }, (_, index) => model.generate(ask(`Parcel ${index}.`, { tools: [ship], toolChoice: 'required', sampling: { temperature: 1, seed: 300 + index, maxTokens: 256 } }))),
+    );
+    for (const result of results) {
+      expect(result.toolCalls).toHaveLength(1);
+      expect(result.toolCalls[0]!.arguments).toEqual({ to: { city: expect.stringMatching(/^(Oslo|Rome)$/) } });
+    }
+  });
+
   it('reuses the evaluated prefix on the next step of an episode', async () => {
     const messages: ChatMessage[] = [SYSTEM, { role: 'user', content: 'Episode R, step 1. You see a wall.' }];
     const first = await model.generate({ messages, responseSchema: ACTION_SCHEMA, sampling: { maxTokens: 96 } });
@@ -246,5 +266,14 @@ describe('LlamaCppModel.load', () => {
     expect(queuedOutcome).toMatchObject({ status: 'rejected', reason: { message: expect.stringMatching(/was closed while the call waited/) } });
     await second.close();
     await expect(second.generate(ask('Hi'))).rejects.toBeInstanceOf(ModelBackendError);
+  });
+
+  it('resolves every close() only once the model is freed, also when called while it is closing', async () => {
+    const closing = await LlamaCppModel.load({ modelPath, gpu: false, threads: 1, sequences: 1, contextTokens: 256 });
+    let firstClosed = false;
+    const first = closing.close().then(() => (firstClosed = true));
+    await closing.close();
+    expect(firstClosed).toBe(true);
+    await first;
   });
 });

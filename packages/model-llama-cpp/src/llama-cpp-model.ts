@@ -112,6 +112,7 @@ export class LlamaCppModel implements LanguageModel {
   private readonly grammars = new Map<string, Promise<{ grammar: LlamaGrammar; unenforcedKeywords: readonly string[] }>>();
   private toolCallCounter = 0;
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   private constructor(
     private readonly llama: Llama,
@@ -240,14 +241,26 @@ export class LlamaCppModel implements LanguageModel {
     return this.model.tokenize(text).length;
   }
 
-  /** Rejects waiting calls, then frees the context, the model and llama.cpp's backend. Idempotent. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /**
+   * Rejects waiting calls, then frees the context, the model and llama.cpp's backend. Idempotent:
+   * every call resolves once they are freed, including one made while an earlier one is freeing.
+   */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
     this.closed = true;
     this.pool.close(new ModelBackendError(`Model ${this.modelId} was closed while the call waited for a sequence`));
-    await this.context.dispose();
-    await this.model.dispose();
-    await this.llama.dispose();
+    this.closing = (async () => {
+      try {
+        await this.context.dispose();
+      } finally {
+        try {
+          await this.model.dispose();
+        } finally {
+          await this.llama.dispose();
+        }
+      }
+    })();
+    return this.closing;
   }
 
   /** The prompt exactly as LlamaChat will evaluate it: history plus an open model turn. */

@@ -32,6 +32,24 @@ describe('ResponseFormat', () => {
     expect(format.instructions).not.toContain('"enum":["b"]');
   });
 
+  it('lifts the definitions of a tool\'s schema and of the answer schema to the root, where their $refs point', () => {
+    const address = { type: 'object', properties: { city: { enum: ['Oslo', 'Rome'] } }, required: ['city'] };
+    const ship: ToolDefinition = {
+      name: 'ship',
+      description: 'Ships.',
+      parameters: { type: 'object', properties: { to: { $ref: '#/$defs/Address' }, from: { $ref: '#/definitions/Address' } }, $defs: { Address: address }, definitions: { Address: address } },
+    };
+    const format = ResponseFormat.forRequest({ messages, tools: [ship], responseSchema: { $ref: '#/$defs/Done', $defs: { Done: { enum: ['yes'] } } } })!;
+    const schema = format.schema as { oneOf: { properties: Record<string, unknown> }[]; $defs: Record<string, unknown> };
+    const [toolAlternative, answerAlternative] = schema.oneOf;
+    const argumentsSchema = toolAlternative!.properties['arguments'] as { properties: Record<string, { $ref: string }>; $defs?: unknown };
+    expect(argumentsSchema.$defs).toBeUndefined();
+    for (const property of ['to', 'from']) expect(schema.$defs[argumentsSchema.properties[property]!.$ref.replace('#/$defs/', '')]).toEqual(address);
+    expect(schema.$defs[(answerAlternative!.properties['answer'] as { $ref: string }).$ref.replace('#/$defs/', '')]).toEqual({ enum: ['yes'] });
+    // The prompt shows the tool's schema as it was given.
+    expect(format.instructions).toContain(JSON.stringify(ship.parameters));
+  });
+
   it('offers every tool and a string answer when toolChoice is auto', () => {
     const format = ResponseFormat.forRequest({ messages, tools })!;
     expect(format.schema).toEqual({

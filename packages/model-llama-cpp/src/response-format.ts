@@ -17,7 +17,9 @@ export interface ReadResponse {
  * JSON object: `{"name": tool, "arguments": {...}}`, one alternative per allowed tool, plus
  * `{"answer": ...}` when `toolChoice` is `auto`: its value follows `responseSchema` and comes
  * back as JSON text, as without tools; without `responseSchema` it is a string, returned as is.
- * Without tools, `responseSchema` is the whole output. One tool call per generation.
+ * Without tools, `responseSchema` is the whole output. One tool call per generation. The `$defs`
+ * (or `definitions`) of a tool's schema and of an embedded `responseSchema` move to the root of
+ * the combined schema, renamed per schema, so their `$ref`s still resolve.
  */
 export class ResponseFormat {
   /** JSON Schema of the whole output, for the grammar. */
@@ -54,21 +56,24 @@ export class ResponseFormat {
       offered = [chosen];
     }
     const allowAnswer = choice === 'auto';
-    const alternatives: JsonSchema[] = offered.map((tool) => ({
+    // Each embedded schema's `#/$defs/...` refs meant its own root: its definitions move to this root.
+    const definitions: Record<string, JsonSchema> = {};
+    const alternatives: JsonSchema[] = offered.map((tool, index) => ({
       type: 'object',
-      properties: { name: { const: tool.name }, arguments: tool.decodingParameters ?? tool.parameters },
+      properties: { name: { const: tool.name }, arguments: embedDocument(tool.decodingParameters ?? tool.parameters, `tool${index}_`, definitions) },
       required: ['name', 'arguments'],
       additionalProperties: false,
     }));
     if (allowAnswer) {
       alternatives.push({
         type: 'object',
-        properties: { answer: request.responseSchema ?? { type: 'string' } },
+        properties: { answer: request.responseSchema === undefined ? { type: 'string' } : embedDocument(request.responseSchema, 'answer_', definitions) },
         required: ['answer'],
         additionalProperties: false,
       });
     }
-    const schema = alternatives.length === 1 ? alternatives[0]! : { oneOf: alternatives };
+    const root: JsonSchema = alternatives.length === 1 ? alternatives[0]! : { oneOf: alternatives };
+    const schema: JsonSchema = Object.keys(definitions).length === 0 ? root : { ...root, $defs: definitions };
     return new ResponseFormat(schema, describeTools(offered, allowAnswer), new Map(offered.map((tool) => [tool.name, tool])), request.responseSchema !== undefined);
   }
 
@@ -95,6 +100,42 @@ export class ResponseFormat {
     // Only reachable when a caller bypasses the grammar: keep the text, report it incomplete.
     return { text, toolCalls: [], complete: false };
   }
+}
+
+/**
+ * `schema` made fit to sit inside another document: its `$defs` / `definitions` go to `definitions`
+ * under `prefix` + name, and its refs to them (and to its own root, `#`) are rewritten to match.
+ */
+function embedDocument(schema: JsonSchema, prefix: string, definitions: Record<string, JsonSchema>): JsonSchema {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return schema;
+  const own = { ...asSchemaRecord(schema['definitions']), ...asSchemaRecord(schema['$defs']) };
+  let refersToRoot = false;
+  const rewrite = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(rewrite);
+    if (typeof node !== 'object' || node === null) return node;
+    const copy: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string') {
+        const match = /^#\/(?:\$defs|definitions)\/(.+)$/.exec(value);
+        if (match && match[1]! in own) copy[key] = `#/$defs/${prefix}${match[1]}`;
+        else if (value === '#') {
+          refersToRoot = true;
+          copy[key] = `#/$defs/${prefix}root`;
+        } else copy[key] = value;
+      } else if (key === 'const' || key === 'enum' || key === 'default' || key === 'examples') copy[key] = value;
+      else copy[key] = rewrite(value);
+    }
+    return copy;
+  };
+  const { $defs: _defs, definitions: _definitions, ...body } = schema;
+  const rewritten = rewrite(body) as JsonSchema;
+  for (const [name, definition] of Object.entries(own)) definitions[`${prefix}${name}`] = rewrite(definition) as JsonSchema;
+  if (refersToRoot) definitions[`${prefix}root`] = rewritten;
+  return rewritten;
+}
+
+function asSchemaRecord(value: unknown): Record<string, JsonSchema> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, JsonSchema>) : {};
 }
 
 function describeTools(tools: readonly ToolDefinition[], allowAnswer: boolean): string {

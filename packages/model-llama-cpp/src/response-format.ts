@@ -1,7 +1,7 @@
 // The JSON a request asks of the model: a tool call `{"name", "arguments"}`, a final answer
 // `{"answer"}`, or a document matching `responseSchema`; the schema for the grammar, the prompt
 // text that explains it, and how the generated text maps back to text and tool calls.
-import { ConfigError, type GenerateRequest, type JsonSchema, type ModelToolCall, type ToolDefinition } from '@worldloop/spec';
+import { ConfigError, embedJsonSchema, type GenerateRequest, type JsonSchema, type ModelToolCall, type ToolDefinition } from '@worldloop/spec';
 
 /** What was read from a generated text. */
 export interface ReadResponse {
@@ -60,14 +60,14 @@ export class ResponseFormat {
     const definitions: Record<string, JsonSchema> = {};
     const alternatives: JsonSchema[] = offered.map((tool, index) => ({
       type: 'object',
-      properties: { name: { const: tool.name }, arguments: embedDocument(tool.decodingParameters ?? tool.parameters, `tool${index}_`, definitions) },
+      properties: { name: { const: tool.name }, arguments: embedJsonSchema(tool.decodingParameters ?? tool.parameters, `tool${index}_`, definitions) },
       required: ['name', 'arguments'],
       additionalProperties: false,
     }));
     if (allowAnswer) {
       alternatives.push({
         type: 'object',
-        properties: { answer: request.responseSchema === undefined ? { type: 'string' } : embedDocument(request.responseSchema, 'answer_', definitions) },
+        properties: { answer: request.responseSchema === undefined ? { type: 'string' } : embedJsonSchema(request.responseSchema, 'answer_', definitions) },
         required: ['answer'],
         additionalProperties: false,
       });
@@ -100,42 +100,6 @@ export class ResponseFormat {
     // Only reachable when a caller bypasses the grammar: keep the text, report it incomplete.
     return { text, toolCalls: [], complete: false };
   }
-}
-
-/**
- * `schema` made fit to sit inside another document: its `$defs` / `definitions` go to `definitions`
- * under `prefix` + name, and its refs to them (and to its own root, `#`) are rewritten to match.
- */
-function embedDocument(schema: JsonSchema, prefix: string, definitions: Record<string, JsonSchema>): JsonSchema {
-  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return schema;
-  const own = { ...asSchemaRecord(schema['definitions']), ...asSchemaRecord(schema['$defs']) };
-  let refersToRoot = false;
-  const rewrite = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(rewrite);
-    if (typeof node !== 'object' || node === null) return node;
-    const copy: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(node)) {
-      if (key === '$ref' && typeof value === 'string') {
-        const match = /^#\/(?:\$defs|definitions)\/(.+)$/.exec(value);
-        if (match && match[1]! in own) copy[key] = `#/$defs/${prefix}${match[1]}`;
-        else if (value === '#') {
-          refersToRoot = true;
-          copy[key] = `#/$defs/${prefix}root`;
-        } else copy[key] = value;
-      } else if (key === 'const' || key === 'enum' || key === 'default' || key === 'examples') copy[key] = value;
-      else copy[key] = rewrite(value);
-    }
-    return copy;
-  };
-  const { $defs: _defs, definitions: _definitions, ...body } = schema;
-  const rewritten = rewrite(body) as JsonSchema;
-  for (const [name, definition] of Object.entries(own)) definitions[`${prefix}${name}`] = rewrite(definition) as JsonSchema;
-  if (refersToRoot) definitions[`${prefix}root`] = rewritten;
-  return rewritten;
-}
-
-function asSchemaRecord(value: unknown): Record<string, JsonSchema> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, JsonSchema>) : {};
 }
 
 function describeTools(tools: readonly ToolDefinition[], allowAnswer: boolean): string {

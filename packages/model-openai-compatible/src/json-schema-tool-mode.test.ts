@@ -38,6 +38,28 @@ describe('toolCallResponseSchema', () => {
     expect(toolCallInstructions([narrowed], 'required')).not.toContain('"up"');
   });
 
+  it('moves each tool’s $defs to the root, renamed, so its refs resolve there (zod, Pydantic and MCP schemas use them)', () => {
+    const address = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
+    const deliver: ToolDefinition = {
+      name: 'deliver',
+      description: 'Deliver a parcel.',
+      parameters: { type: 'object', properties: { to: { $ref: '#/$defs/Address' }, from: { $ref: '#/$defs/Address' } }, $defs: { Address: address } },
+    };
+    const tree: ToolDefinition = {
+      name: 'tree',
+      description: 'A recursive node.',
+      parameters: { type: 'object', properties: { children: { type: 'array', items: { $ref: '#' } } }, definitions: { Address: { type: 'string' } } },
+    };
+    const schema = toolCallResponseSchema([deliver, tree], 'required') as { anyOf: { properties: { arguments: Record<string, unknown> } }[]; $defs: Record<string, unknown> };
+    expect(schema.$defs).toEqual({ tool0_Address: address, tool1_Address: { type: 'string' }, tool1_root: schema.anyOf[1]!.properties.arguments });
+    expect(schema.anyOf[0]!.properties.arguments).toEqual({ type: 'object', properties: { to: { $ref: '#/$defs/tool0_Address' }, from: { $ref: '#/$defs/tool0_Address' } } });
+    expect(JSON.stringify(schema.anyOf[1]!.properties.arguments)).toContain('"$ref":"#/$defs/tool1_root"');
+    // Every ref in the document now points at a definition at its root.
+    for (const [, name] of JSON.stringify(schema).matchAll(/"\$ref":"#\/\$defs\/([^"]+)"/g)) expect(schema.$defs).toHaveProperty(name!);
+    // Without definitions, the schema stays as it was.
+    expect(toolCallResponseSchema([{ name: 'wait', description: 'Wait.', parameters: { type: 'object', properties: {} } }], 'required')).not.toHaveProperty('$defs');
+  });
+
   it('writes instructions that list the tools and the reply forms', () => {
     const text = toolCallInstructions([move], 'auto');
     expect(text).toContain('- move: Moves.');

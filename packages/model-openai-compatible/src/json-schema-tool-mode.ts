@@ -1,7 +1,7 @@
 // Tool calling without the server's tool parser: tools in the system prompt, output constrained to
 // anyOf [{"tool", "arguments"}..., {"text"}] with an enum per tool name (widely supported schema features), parsed back.
 import { parseToolCallArguments, parseToolCallsFromText } from '@worldloop/core';
-import type { GenerateRequest, JsonSchema, ModelToolCall, ToolDefinition } from '@worldloop/spec';
+import { embedJsonSchema, type GenerateRequest, type JsonSchema, type ModelToolCall, type ToolDefinition } from '@worldloop/spec';
 
 /** The name given to the response format in json-schema tool mode. */
 export const toolCallResponseSchemaName = 'tool_call_or_text';
@@ -17,20 +17,24 @@ export function toolCallResponseSchema(
   responseSchema?: JsonSchema,
 ): JsonSchema {
   const callable = callableTools(tools, toolChoice);
-  const branches: JsonSchema[] = callable.map((tool) => ({
+  // Each tool's `$defs` move to the root, renamed, so its `#/$defs/...` refs resolve (servers compile
+  // the schema to a grammar from the root; a ref left dangling fails or matches anything).
+  const definitions: Record<string, JsonSchema> = {};
+  const branches: JsonSchema[] = callable.map((tool, index) => ({
     type: 'object',
-    properties: { tool: { type: 'string', enum: [tool.name] }, arguments: tool.decodingParameters ?? tool.parameters },
+    properties: { tool: { type: 'string', enum: [tool.name] }, arguments: embedJsonSchema(tool.decodingParameters ?? tool.parameters, `tool${index}_`, definitions) },
     required: ['tool', 'arguments'],
     additionalProperties: false,
   }));
   if (toolChoice === 'auto' || toolChoice === 'none' || branches.length === 0) {
     branches.push(
       responseSchema
-        ? { type: 'object', properties: { response: responseSchema }, required: ['response'], additionalProperties: false }
+        ? { type: 'object', properties: { response: embedJsonSchema(responseSchema, 'response_', definitions) }, required: ['response'], additionalProperties: false }
         : { type: 'object', properties: { text: { type: 'string' } }, required: ['text'], additionalProperties: false },
     );
   }
-  return branches.length === 1 ? branches[0]! : { anyOf: branches };
+  const root = branches.length === 1 ? branches[0]! : { anyOf: branches };
+  return Object.keys(definitions).length === 0 ? root : { ...root, $defs: definitions };
 }
 
 /**

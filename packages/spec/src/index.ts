@@ -18,3 +18,4 @@ export * from './skill.js';
 export * from './environment-checks.js';
 export * from './vector-environment.js';
 export * from './vector-environment-checks.js';
+export * from './embedded-json-schema.js';

@@ -8,6 +8,8 @@ export const goToLocalTask: GridworldTask = {
   name: 'GoToLocal',
   description: 'One room with nine keys, balls and boxes; go to the object named in the mission (BabyAI GoToLocal).',
   defaultRoomSize: 8,
+  // Nine objects and the agent: 5x5 inside fits them on every seed, 4x4 only on some.
+  minimumRoomSize: 7,
   defaultMaxSteps: (roomSize) => roomSize * roomSize,
   generate: (random, roomSize) => generateSingleRoomObjectLevel('GoToLocal', 'go-to', random, roomSize),
 };

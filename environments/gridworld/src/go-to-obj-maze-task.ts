@@ -12,6 +12,7 @@ export const goToObjMazeTask: GridworldTask = {
   name: 'GoToObjMaze',
   description: 'A 3x3 maze of rooms joined by open and closed doors with one key, ball or box somewhere; go to it (BabyAI GoToObjMaze).',
   defaultRoomSize: 7,
+  minimumRoomSize: 5,
   defaultMaxSteps: (roomSize) => roomSize * roomSize * 9,
   generate(random, roomSize) {
     return generateWithRetries('GoToObjMaze', () => {

@@ -224,6 +224,19 @@ describe('GridworldEnvironment: episode end, rewards and limits', () => {
     await environment.close();
     await environment.close();
   });
+
+  it('refuses at construction a room size too small for its task, and resets every seed of the smallest it accepts', () => {
+    // Nine objects and the agent: a 5x5 room (3x3 inside) never fits them, a 6x6 one only on some seeds.
+    for (const task of ['GoToLocal', 'PickupLoc'] as const) {
+      for (const roomSize of [5, 6]) expect(() => new GridworldEnvironment(task, { roomSize })).toThrow(/roomSize must be an integer from 7 to 32/);
+      const environment = new GridworldEnvironment(task, { roomSize: 7 });
+      for (let seed = 0; seed < 300; seed++) expect(() => environment.resetSync({ seed })).not.toThrow();
+    }
+    for (const task of ['OpenDoor', 'UnlockPickup', 'GoToObjMaze'] as const) {
+      const environment = new GridworldEnvironment(task, { roomSize: 5 });
+      for (let seed = 0; seed < 100; seed++) expect(() => environment.resetSync({ seed })).not.toThrow();
+    }
+  });
 });
 
 describe('GridworldEnvironment: text commands', () => {

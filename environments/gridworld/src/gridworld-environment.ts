@@ -40,7 +40,10 @@ import { SeededRandom } from './seeded-random.js';
 export interface GridworldEnvironmentOptions extends EnvironmentOptions {
   /** Steps (primitive actions) before truncation; default per task (see each task). */
   readonly maxSteps?: number;
-  /** Room size in cells, walls included (5..32); default 8 for one-room tasks, 7 otherwise. */
+  /**
+   * Room size in cells, walls included (7..32 for the one-room tasks, whose nine objects need the
+   * room, 5..32 otherwise); default 8 for one-room tasks, 7 otherwise.
+   */
   readonly roomSize?: number;
   /**
    * Adds the target features to `Observation.features` (default false): where the mission's target
@@ -132,7 +135,7 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
     if (task === undefined) throw new ConfigError(`Unknown gridworld task ${JSON.stringify(taskName)}; use one of ${Object.keys(gridworldTasks).join(', ')}.`);
     this.task = task;
     this.id = `gridworld/${task.name}-v0`;
-    this.roomSize = integerEnvironmentOption('Gridworld', options, 'roomSize', 5, 32) ?? task.defaultRoomSize;
+    this.roomSize = integerEnvironmentOption('Gridworld', options, 'roomSize', task.minimumRoomSize, 32) ?? task.defaultRoomSize;
     this.configuredMaxSteps = integerEnvironmentOption('Gridworld', options, 'maxSteps', 1, 1_000_000) ?? task.defaultMaxSteps(this.roomSize);
     this.targetFeatures = booleanEnvironmentOption('Gridworld', options, 'targetFeatures') ?? false;
     this.episodeMaxSteps = this.configuredMaxSteps;

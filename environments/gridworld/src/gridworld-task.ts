@@ -23,6 +23,8 @@ export interface GridworldTask {
   readonly description: string;
   /** Room size (cells, walls included) when the options give none. */
   readonly defaultRoomSize: number;
+  /** Smallest room size (cells, walls included) whose levels can be generated from every seed. */
+  readonly minimumRoomSize: number;
   /** Step limit when the options give none (BabyAI-style, from the room size). */
   defaultMaxSteps(roomSize: number): number;
   /** Builds a level with all randomness drawn from `random`; every level is solvable. */

@@ -14,6 +14,7 @@ export const openDoorTask: GridworldTask = {
   name: 'OpenDoor',
   description: 'The centre room of a 3x3 grid has four closed doors of different colours; open the one named in the mission (BabyAI OpenDoor).',
   defaultRoomSize: 7,
+  minimumRoomSize: 5,
   defaultMaxSteps: (roomSize) => roomSize * roomSize * 9,
   generate(random, roomSize) {
     return generateWithRetries('OpenDoor', () => {

@@ -8,6 +8,8 @@ export const pickupLocTask: GridworldTask = {
   name: 'PickupLoc',
   description: 'One room with nine keys, balls and boxes; pick up the object named in the mission (BabyAI PickupLoc, colour and type only).',
   defaultRoomSize: 8,
+  // Nine objects and the agent: 5x5 inside fits them on every seed, 4x4 only on some.
+  minimumRoomSize: 7,
   defaultMaxSteps: (roomSize) => roomSize * roomSize,
   generate: (random, roomSize) => generateSingleRoomObjectLevel('PickupLoc', 'pick-up', random, roomSize),
 };

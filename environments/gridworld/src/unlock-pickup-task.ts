@@ -16,6 +16,7 @@ export const unlockPickupTask: GridworldTask = {
   description:
     'Two rooms joined by a locked door; the matching key is in your room, the ball or box to pick up behind the door. Needs key, unlock, drop, pick up (MiniGrid UnlockPickup).',
   defaultRoomSize: 7,
+  minimumRoomSize: 5,
   defaultMaxSteps: (roomSize) => 8 * roomSize * roomSize,
   generate(random, roomSize) {
     return generateWithRetries('UnlockPickup', () => {

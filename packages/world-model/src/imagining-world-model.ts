@@ -46,4 +46,9 @@ export interface ImaginedRollout {
   readonly rewards: readonly number[];
   /** The last step was predicted to end the episode (terminated or truncated). */
   readonly ended: boolean;
+  /**
+   * The rollout stopped at an action the model refused (true only then): that imagined step cost a
+   * model call but brought no reward, so budgets count `rewards.length + 1` steps.
+   */
+  readonly refused?: boolean;
 }

@@ -51,4 +51,30 @@ describe('MctsPlanner', () => {
       expect(actions).toContain(plan.action);
     }
   });
+
+  it('counts rollout steps the model refuses against its budget, on the simulator fast path too', async () => {
+    const spec = gridworldEnvironments.find((candidate) => candidate.id === 'gridworld/GoToLocal-v0')!;
+    let calls = 0;
+    const model = new SimulatorWorldModel({
+      environment: () => {
+        const environment = spec.create();
+        const step = environment.step.bind(environment);
+        environment.step = (action) => {
+          calls++;
+          return step(action);
+        };
+        return environment;
+      },
+    });
+    const { state } = await model.start({ seed: 3 });
+    // Text commands that are infeasible in most states: rollouts often end at a refusal.
+    const actions = ['left', 'right', 'forward', 'go to the purple box', 'pick up the grey key'];
+    const random = new SeededRandom(4);
+    for (const budget of [5, 20, 60]) {
+      calls = 0;
+      const plan = await new MctsPlanner<typeof state>({ budget }).plan(model, { state, actions, fixedActions: true, random: () => random.next() });
+      expect(plan.imaginedSteps).toBe(calls);
+      expect(calls).toBeLessThanOrEqual(budget);
+    }
+  });
 });

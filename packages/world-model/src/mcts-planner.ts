@@ -172,7 +172,8 @@ export class MctsPlanner<State, Act = string> implements Planner<State, Act> {
         value += discount * reward;
         discount *= this.discount;
       }
-      return { value, steps: rollout.rewards.length };
+      // A refused action was a model call too: it counts against the budget.
+      return { value, steps: rollout.rewards.length + (rollout.refused === true ? 1 : 0) };
     }
     for (; steps < depth; ) {
       if (actions.length === 0) break;

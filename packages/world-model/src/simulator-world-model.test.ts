@@ -120,4 +120,16 @@ describe('SimulatorWorldModel', () => {
     }
     expect(rollout.rewards).toEqual(rewards);
   });
+
+  it('says when its fast-path rollout stopped at an action the environment refused', async () => {
+    const spec = gridworldEnvironments.find((candidate) => candidate.id === 'gridworld/GoToLocal-v0')!;
+    const model = new SimulatorWorldModel({ environment: spec });
+    const { state } = await model.start({ seed: 3 });
+    const script = ['left', 'fly to the moon', 'forward'];
+    let index = 0;
+    const rollout = await model.rollout(state, () => script[index++]!, script.length);
+    expect(rollout).toEqual({ rewards: [0], ended: false, refused: true });
+    index = 0;
+    expect(await model.rollout(state, () => script[index++ % 1]!, 2)).toEqual({ rewards: [0, 0], ended: false });
+  });
 });

@@ -128,7 +128,7 @@ export class SimulatorWorldModel<Obs extends Observation = Observation, Act = st
         try {
           result = await environment.step(choose(actions));
         } catch (error) {
-          if (error instanceof InvalidActionError) return { rewards, ended: false };
+          if (error instanceof InvalidActionError) return { rewards, ended: false, refused: true };
           throw error;
         }
         rewards.push(result.reward);

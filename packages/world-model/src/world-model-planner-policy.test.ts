@@ -58,6 +58,32 @@ describe('WorldModelPlannerPolicy', () => {
     expect([...actions].every((action) => ['left', 'right', 'forward', 'pickup', 'drop', 'toggle', 'done'].includes(action))).toBe(true);
   });
 
+  it('falls back to each imagined state\'s own valid actions when the space has no primitive actions', async () => {
+    // A two-step world: "prepare" leads to a state where "finish" (not listed at the start) pays 1.
+    const start: Observation = { text: 'start', features: { stage: 0 }, validActions: ['prepare', 'wait'] };
+    const ready: Observation = { text: 'ready', features: { stage: 1 }, validActions: ['finish', 'wait'] };
+    const done: Observation = { text: 'done', features: { stage: 2 }, validActions: [] };
+    const model = new TabularWorldModel();
+    model.update({ state: start, action: 'prepare', nextState: ready, reward: 0, terminated: false, truncated: false });
+    model.update({ state: start, action: 'wait', nextState: start, reward: 0, terminated: false, truncated: false });
+    model.update({ state: ready, action: 'finish', nextState: done, reward: 1, terminated: true, truncated: false });
+    model.update({ state: ready, action: 'wait', nextState: ready, reward: 0, terminated: false, truncated: false });
+    const policy = new WorldModelPlannerPolicy({ model, planner: new LookaheadPlanner<Observation>({ depth: 2 }), actions: 'primitive' });
+    const actionSpace = { describe: () => 'prepare, finish or wait', validate: (action: unknown) => ({ ok: true as const, action: String(action) }), validActions: () => start.validActions! };
+    const episode = policy.begin({ episodeIndex: 0, seed: 1, environmentId: 'test/TwoStep-v0', maxSteps: 10, signal: new AbortController().signal, environment: undefined as never });
+    const decision = await episode.decide({
+      stepIndex: 0,
+      percept: { observation: start, memories: [] },
+      history: [],
+      actionSpace,
+      tools: undefined as never,
+      signal: new AbortController().signal,
+    });
+    expect(decision.action).toBe('prepare');
+    expect(decision.info).toMatchObject({ line: ['prepare', 'finish'] });
+    expect(decision.info!.plannedValue).toBeCloseTo(0.95, 12);
+  });
+
   it('fails the episode with a ConfigError when there is nothing to choose from', async () => {
     const model = new TabularWorldModel();
     const policy = new WorldModelPlannerPolicy({ model, planner: new LookaheadPlanner(), actions: 'primitive' });

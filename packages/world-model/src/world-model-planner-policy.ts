@@ -27,7 +27,8 @@ export interface WorldModelPlannerPolicyOptions<State, Act = string> {
   readonly name?: string;
   /**
    * The actions to choose among at each real step: `valid` (default) every action the environment
-   * lists now, `primitive` its primitive actions (one environment step each), or a fixed list.
+   * lists now, `primitive` its primitive actions (one environment step each; the valid actions,
+   * planned like `valid`, when the space has none), or a fixed list.
    */
   readonly actions?: PlannerActionSet | readonly Act[];
   /**
@@ -68,8 +69,8 @@ export class WorldModelPlannerPolicy<State, Act = string> implements Policy<Obse
         if (learn && previous !== undefined && last !== undefined && last.accepted) {
           await model.update!({ state: previous.state, action: previous.action, nextState: state, reward: last.reward, terminated: false, truncated: false });
         }
-        const actions = this.candidates(input.actionSpace, input.percept.observation, episode);
-        const plan = await planner.plan(model, { state, actions, fixedActions: this.options.actions !== undefined && this.options.actions !== 'valid', random: draw, signal: input.signal });
+        const { actions, fixed } = this.candidates(input.actionSpace, input.percept.observation, episode);
+        const plan = await planner.plan(model, { state, actions, fixedActions: fixed, random: draw, signal: input.signal });
         previous = { state, action: plan.action };
         return { action: plan.action, info: { plannedValue: plan.value, imaginedSteps: plan.imaginedSteps, line: plan.line.map(String) } };
       },
@@ -88,16 +89,22 @@ export class WorldModelPlannerPolicy<State, Act = string> implements Policy<Obse
     };
   }
 
-  private candidates(actionSpace: ActionSpace<Act>, observation: Observation, episode: EpisodeContext): readonly Act[] {
+  /**
+   * The actions to choose among now, and whether they are the choices in every imagined state too:
+   * a fixed list and primitive actions are; the valid actions a space without primitives falls
+   * back to are not (they belong to this state only).
+   */
+  private candidates(actionSpace: ActionSpace<Act>, observation: Observation, episode: EpisodeContext): { readonly actions: readonly Act[]; readonly fixed: boolean } {
     const choice = this.options.actions ?? 'valid';
-    if (typeof choice !== 'string') return choice as readonly Act[];
+    if (typeof choice !== 'string') return { actions: choice as readonly Act[], fixed: true };
+    const primitives = choice === 'primitive' ? actionSpace.primitiveActions?.() : undefined;
     const actions =
       choice === 'primitive'
-        ? (actionSpace.primitiveActions?.() ?? actionSpace.validActions?.())
+        ? (primitives ?? actionSpace.validActions?.())
         : ((observation.validActions as readonly Act[] | undefined) ?? actionSpace.validActions?.());
     if (actions === undefined || actions.length === 0) {
       throw new ConfigError(`WorldModelPlannerPolicy found no actions to plan over in ${episode.environmentId}; pass the actions option.`);
     }
-    return actions;
+    return { actions, fixed: primitives !== undefined };
   }
 }

@@ -1,7 +1,7 @@
 // `worldloop run --memory/--reflect/--skills` end to end: memories written with the provenance of the
 // run's episodes and steps, reads and writes recorded per step, reflections traceable to their
 // episode, skills kept from successes and shown to an LLM policy, and bad values refused (exit 2).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recallSkills } from '@worldloop/core';
@@ -42,7 +42,8 @@ describe('worldloop run --memory', () => {
     const memories = SqliteMemoryStore.open(memoryPath);
     try {
       const run = (await trajectories.getRun(1))!;
-      expect(run.config).toMatchObject({ memory: { path: memoryPath, namespace, reflect: 'rule', skills: false }, flags: { memory: '.worldloop/memory.db', reflect: 'rule' } });
+      // The flag is recorded as an absolute path: a resume from another directory uses the same file.
+      expect(run.config).toMatchObject({ memory: { path: memoryPath, namespace, reflect: 'rule', skills: false }, flags: { memory: memoryPath, reflect: 'rule' } });
       const episodes = await trajectories.listEpisodes({ runId: run.id });
       expect(episodes).toHaveLength(3);
       let reads = 0;
@@ -153,5 +154,55 @@ describe('worldloop run --memory', () => {
     const io = captureIo(directory);
     expect(await main(['run', '--env', environmentId, '--policy', 'random', '--episodes', '1', '--db', join(directory, 'bad.db'), ...flags], io)).toBe(2);
     expect(io.errors()).toMatch(message);
+  });
+
+  it('resumes with the run’s own memory file, whichever directory the resume starts in', async () => {
+    const db = join(directory, 'runs.db');
+    const first = join(directory, 'first');
+    const second = join(directory, 'second');
+    mkdirSync(first);
+    mkdirSync(second);
+    const stopped = captureIo(first);
+    expect(await main(['run', '--env', environmentId, '--policy', 'random', '--episodes', '2', '--max-steps', '3', '--db', db, '--memory', 'memory.db'], stopped, AbortSignal.abort())).toBe(130);
+    // The same relative --memory given again from the same directory is the recorded file.
+    const conflicting = captureIo(second);
+    expect(await main(['run', '--resume', '1', '--db', db, '--memory', 'memory.db'], conflicting)).toBe(2);
+    expect(conflicting.errors()).toMatch(/was recorded with --memory .*first\/memory\.db, so --memory memory\.db conflicts/);
+    const resumed = captureIo(second);
+    expect(await main(['run', '--resume', '1', '--db', db], resumed), resumed.errors()).toBe(0);
+    expect(resumed.output()).toContain(`memory at ${join(first, 'memory.db')} `);
+    expect(existsSync(join(second, 'memory.db'))).toBe(false);
+    const memory = SqliteMemoryStore.open(join(first, 'memory.db'));
+    expect((await memory.recall({ namespaces: [namespace], limit: 100 })).length).toBeGreaterThan(0);
+    await memory.close();
+  });
+
+  it('accepts the run’s own --memory again on a resume from the same directory', async () => {
+    const db = join(directory, 'runs.db');
+    expect(await main(['run', '--env', environmentId, '--policy', 'random', '--episodes', '2', '--max-steps', '3', '--db', db, '--memory', 'memory.db'], captureIo(directory), AbortSignal.abort())).toBe(130);
+    const resumed = captureIo(directory);
+    expect(await main(['run', '--resume', '1', '--db', db, '--memory', './memory.db'], resumed), resumed.errors()).toBe(0);
+    expect(resumed.output()).toContain(`memory at ${join(directory, 'memory.db')} `);
+  });
+
+  it('records a relative llama-cpp: model file as an absolute path, so a resume from another directory loads the same file', async () => {
+    const db = join(directory, 'runs.db');
+    const first = join(directory, 'first');
+    const second = join(directory, 'second');
+    mkdirSync(first);
+    mkdirSync(second);
+    await writeTinyGguf(join(first, 'tiny.gguf'), { seed: 3 });
+    const flags = ['--model', 'llama-cpp:tiny.gguf', '--episodes', '1', '--max-steps', '1', '--max-tokens', '16', '--threads', '1'];
+    const stopped = captureIo(first);
+    expect(await main(['run', '--env', environmentId, ...flags, '--db', db], stopped, AbortSignal.abort()), stopped.errors()).toBe(130);
+    const trajectories = new SqliteTrajectoryStore({ path: db });
+    expect((await trajectories.getRun(1))!.config).toMatchObject({ model: 'llama-cpp:tiny.gguf', flags: { model: `llama-cpp:${join(first, 'tiny.gguf')}` } });
+    await trajectories.close();
+    const conflicting = captureIo(second);
+    expect(await main(['run', '--resume', '1', '--db', db, '--model', 'llama-cpp:tiny.gguf'], conflicting)).toBe(2);
+    expect(conflicting.errors()).toMatch(/was recorded with --model llama-cpp:.*first\/tiny\.gguf, so --model llama-cpp:tiny\.gguf conflicts/);
+    const resumed = captureIo(second);
+    expect(await main(['run', '--resume', '1', '--db', db], resumed), resumed.errors()).toBe(0);
+    expect(resumed.output()).toMatch(/resumed run 1; ran 1 episodes left of 1/);
   });
 });

@@ -146,6 +146,18 @@ describe('worldloop run --resume', () => {
       }
       expect((await runEpisodes(db)).run.status).toBe('aborted');
     });
+
+    it('accepts --memory off and --reflect off again for a run recorded without memory: off is their default', async () => {
+      const db = join(directory, 'runs.db');
+      expect(await main(['run', '--env', 'gridworld/GoToLocal-v0', '--policy', 'random', '--episodes', '2', '--db', db], captureIo(directory), AbortSignal.abort())).toBe(130);
+      const on = captureIo(directory);
+      expect(await main(['run', '--resume', '1', '--db', db, '--memory', 'memory.db'], on)).toBe(2);
+      expect(on.errors()).toMatch(/run 1 was recorded without --memory, so --memory memory\.db conflicts/);
+      const off = captureIo(directory);
+      expect(await main(['run', '--resume', '1', '--db', db, '--memory', 'off', '--reflect', 'off'], off), off.errors()).toBe(0);
+      expect(off.output()).toMatch(/resumed run 1; ran 2 episodes left of 2/);
+      expect(off.output()).not.toMatch(/memory at/);
+    });
   });
 });
 

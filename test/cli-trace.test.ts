@@ -51,4 +51,13 @@ describe('worldloop run --trace', () => {
     expect(await main(['run', '--env', 'gridworld/GoToLocal-v0', '--policy', 'expert', '--episodes', '1', '--db', join(directory, 'runs.db'), '--trace', 'grpc://127.0.0.1:4317'], io)).toBe(2);
     expect(io.errors()).toMatch(/uses grpc; OTLP is exported over http:\/\/ or https:\/\//);
   });
+
+  it('traces a resumed run to the --trace given with --resume (a resume may trace elsewhere)', async () => {
+    const db = join(directory, 'runs.db');
+    expect(await main(['run', '--env', 'gridworld/GoToLocal-v0', '--policy', 'expert', '--episodes', '2', '--db', db], captureIo(directory), AbortSignal.abort())).toBe(130);
+    const io = captureIo(directory);
+    expect(await main(['run', '--resume', '1', '--db', db, '--trace', 'resumed.jsonl'], io), io.errors()).toBe(0);
+    expect(io.output()).toMatch(/trace: \d+ batch(es)? of spans exported to .*resumed\.jsonl/);
+    expect(readFileSync(join(directory, 'resumed.jsonl'), 'utf8')).toContain('invoke_agent expert');
+  });
 });

@@ -20,6 +20,8 @@ export async function interruptible<Result>(
     process.off('SIGINT', onInterrupt);
   };
   const onOuterAbort = (): void => controller.abort();
+  // An abort event fires once: a signal aborted before now never calls the listener.
+  if (outer?.aborted) controller.abort();
   outer?.addEventListener('abort', onOuterAbort, { once: true });
   process.on('SIGINT', onInterrupt);
   try {

@@ -1,5 +1,6 @@
 // Parses the `--model` flag into a backend choice and opens the backend. In-process llama.cpp is
 // imported only when asked for, so commands that use a server never load node-llama-cpp.
+import { resolve } from 'node:path';
 import { ConfigError, type LanguageModel } from '@worldloop/spec';
 
 /** Server kinds an `openai-compatible` spec can name by prefix. */
@@ -64,6 +65,8 @@ export interface OpenModelOptions {
   readonly threads?: number;
   /** Context window per sequence for in-process inference (the model's, at most 4,096, when absent). */
   readonly contextTokens?: number;
+  /** Directory a relative GGUF path is resolved against (the CLI's working directory, as for --db). */
+  readonly cwd: string;
 }
 
 /** Opens the backend a spec names: probes an HTTP server, or loads a GGUF file in process. */
@@ -76,7 +79,7 @@ export async function openModel(spec: ModelSpec, options: OpenModelOptions): Pro
       throw new ConfigError('In-process GGUF models need @worldloop/model-llama-cpp (and node-llama-cpp); install it next to @worldloop/cli.', { cause: error });
     }
     const model = await module.LlamaCppModel.load({
-      modelPath: spec.path,
+      modelPath: resolve(options.cwd, spec.path),
       sequences: options.parallelism,
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
       ...(options.contextTokens !== undefined ? { contextTokens: options.contextTokens } : {}),

@@ -1,5 +1,6 @@
 // The flags of `worldloop run --resume <run>`: the run's recorded flags, with any flag given again
 // checked against them (a different value is a ConfigError), so a resume repeats the run exactly.
+import { resolve } from 'node:path';
 import { ConfigError, type JsonValue, type RunRecord } from '@worldloop/spec';
 import type { CliIo } from './cli-io.js';
 import { openStore } from './open-store.js';
@@ -8,14 +9,24 @@ import { integerOption } from './option-values.js';
 /** Flags that say where to record, trace or what to resume, never recorded with a run. */
 const UNRECORDED_FLAGS = new Set(['db', 'resume', 'trace']);
 
+/**
+ * Flags naming a file (or `off`), recorded as absolute paths (so is a `llama-cpp:` model's file):
+ * a relative one given again is resolved against the working directory.
+ */
+const PATH_FLAGS = new Set(['memory']);
+
+/** Flags whose default is `off`: a run recorded without one was recorded with it off, so `--<flag> off` matches. */
+const OFF_BY_DEFAULT = new Set(['memory', 'reflect']);
+
 /** What `--resume` found: the flags to run with, or why there is nothing to do. */
 export type ResumedRunFlags<Flags> =
   | { readonly runId: number; readonly flags: Flags; readonly nothingToDo?: undefined }
   | { readonly runId: number; readonly nothingToDo: string };
 
 /**
- * The flags to run with for `--resume`: the run's recorded flags, plus `--db` and `--resume`.
- * A flag given again must have the recorded value (numbers compare as numbers); anything else is
+ * The flags to run with for `--resume`: the run's recorded flags, plus `--db`, `--resume` and `--trace`.
+ * A flag given again must have the recorded value (numbers compare as numbers, files as absolute
+ * paths, `--memory off` and `--reflect off` match a run recorded without them); anything else is
  * a ConfigError naming both values, and so is a run that does not exist. A finished run gives
  * `nothingToDo` instead: the message to print.
  */
@@ -50,13 +61,20 @@ export async function resumedRunFlags<Flags extends { readonly env?: string; rea
   for (const [name, value] of Object.entries(given)) {
     if (value === undefined || UNRECORDED_FLAGS.has(name)) continue;
     const before = recorded[name];
-    if (before === undefined || !sameValue(String(value), before)) {
+    const same = PATH_FLAGS.has(name)
+      ? samePath(io.cwd, String(value), before)
+      : name === 'model'
+        ? sameModel(io.cwd, String(value), before)
+        : before === undefined ? OFF_BY_DEFAULT.has(name) && String(value) === 'off' : sameValue(String(value), before);
+    if (!same) {
       throw new ConfigError(
         `--resume ${runId}: run ${runId} was recorded ${before === undefined ? `without --${name}` : `with --${name} ${before}`}, so --${name} ${String(value)} conflicts. A resume repeats the recorded run; leave --${name} out, or start a new run.`,
       );
     }
   }
-  return { runId, flags: { ...recorded, ...(given.db !== undefined ? { db: given.db } : {}), resume: given.resume } as unknown as Flags };
+  // Where to record and trace are this invocation's: taken as given, never from the recording.
+  const unrecorded = Object.fromEntries(Object.entries(given).filter(([name, value]) => value !== undefined && UNRECORDED_FLAGS.has(name)));
+  return { runId, flags: { ...recorded, ...unrecorded } as unknown as Flags };
 }
 
 /**
@@ -101,6 +119,21 @@ function sameValue(given: string, recorded: string): boolean {
   const number = Number(given);
   if (given.trim() !== '' && recorded.trim() !== '' && Number.isFinite(number) && Number.isFinite(Number(recorded))) return number === Number(recorded);
   return given === recorded;
+}
+
+/** A path flag given again names the recorded file (`off` matches `off`, and a run recorded without the flag). */
+function samePath(cwd: string, given: string, recorded: string | undefined): boolean {
+  if (recorded === undefined) return given === 'off';
+  if (given === 'off' || recorded === 'off') return given === recorded;
+  return resolve(cwd, given) === resolve(cwd, recorded);
+}
+
+/** `--model llama-cpp:<file>` given again names the recorded file; other specs compare as text. */
+function sameModel(cwd: string, given: string, recorded: string | undefined): boolean {
+  if (recorded === undefined) return false;
+  const prefix = 'llama-cpp:';
+  if (!given.startsWith(prefix) || !recorded.startsWith(prefix)) return given === recorded;
+  return resolve(cwd, given.slice(prefix.length)) === resolve(cwd, recorded.slice(prefix.length));
 }
 
 function isRecord(value: JsonValue | undefined): value is { readonly [key: string]: JsonValue } {

@@ -90,4 +90,16 @@ describe('worldloop export', () => {
     expect((await run('--format', 'transitions', '--out', 'bad.jsonl', '--run', 'two')).errors).toContain('--run must be a run id');
     expect((await run('--format', 'transitions')).errors).toContain('--out is required');
   });
+
+  it('refuses an --out that is the database it reads, even with --force: the recorded runs are kept', async () => {
+    copyFileSync(join(directory, 'runs.db'), join(directory, 'kept.db'));
+    for (const out of ['kept.db', './kept.db', join(directory, 'kept.db')]) {
+      const { io, errors } = capture();
+      expect(await main(['export', '--db', 'kept.db', '--format', 'transitions', '--out', out, '--force'], io)).toBe(2);
+      expect(errors()).toMatch(/--out .*kept\.db is the database --db reads/);
+    }
+    const { io, output } = capture();
+    expect(await main(['episodes', '--db', 'kept.db'], io)).toBe(0);
+    expect(output().trim().split('\n')).toHaveLength(2 + 4);
+  });
 });

@@ -3,6 +3,7 @@
 import { ConfigError } from '@worldloop/spec';
 import type { CliIo } from '../cli-io.js';
 import { openModel, parseModelSpec } from '../model-spec.js';
+import { integerOption } from '../option-values.js';
 import { formatTable } from '../text-table.js';
 
 /** Flags of `worldloop models`. */
@@ -15,7 +16,9 @@ export interface ModelsFlags {
 export async function modelsCommand(io: CliIo, flags: ModelsFlags): Promise<number> {
   if (flags.probe === undefined) throw new ConfigError('worldloop models needs --probe <spec>, e.g. --probe ollama:http://127.0.0.1:11434/v1 or --probe llama-cpp:./model.gguf.');
   const spec = parseModelSpec(flags.probe);
-  const opened = await openModel(spec, { parallelism: 1, ...(flags.threads !== undefined ? { threads: Number(flags.threads) } : {}) });
+  const threads = flags.threads === undefined ? undefined : integerOption('threads', flags.threads, 0, { min: 1, max: 512 });
+  if (threads !== undefined && spec.backend !== 'llama-cpp') throw new ConfigError('--threads applies to in-process models (--probe llama-cpp:<file.gguf>) only.');
+  const opened = await openModel(spec, { parallelism: 1, cwd: io.cwd, ...(threads !== undefined ? { threads } : {}) });
   try {
     const { model } = opened;
     const { capabilities } = model;

@@ -2,7 +2,7 @@
 // progress, and ends with a summary table. Ctrl-C stops cleanly: episodes in flight are recorded
 // as aborted and the run as aborted. `--resume <run>` continues a run that was killed or stopped.
 import { execFileSync } from 'node:child_process';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, ExpertPolicy, LlmPolicy, RandomPolicy, Runner, SyncVectorEnvironment } from '@worldloop/core';
 import { ConfigError, type Policy } from '@worldloop/spec';
@@ -73,6 +73,9 @@ export async function runCommand(io: CliIo, givenFlags: RunFlags, signal?: Abort
   if (policyName === 'llm' && flags.model === undefined) throw new ConfigError('--policy llm needs --model <spec>. Run `worldloop --help` for the forms.');
   if (policyName !== 'llm' && flags.model !== undefined) throw new ConfigError(`--model is used by --policy llm only, not ${policyName}.`);
   const modelSpec = flags.model !== undefined ? parseModelSpec(flags.model) : undefined;
+  if (modelSpec === undefined && (flags['action-mode'] !== undefined || flags.temperature !== undefined || flags['max-tokens'] !== undefined)) {
+    throw new ConfigError('--temperature, --max-tokens and --action-mode apply to --policy llm (with --model) only.');
+  }
   const actionMode = choiceOption('action-mode', flags['action-mode'], ACTION_MODES, 'auto');
   const temperature = numberOption('temperature', flags.temperature, { min: 0, max: 5 });
   const maxTokens = flags['max-tokens'] === undefined ? undefined : integerOption('max-tokens', flags['max-tokens'], 0, { min: 1, max: 1_000_000 });
@@ -81,7 +84,8 @@ export async function runCommand(io: CliIo, givenFlags: RunFlags, signal?: Abort
   if ((threads !== undefined || contextTokens !== undefined) && modelSpec?.backend !== 'llama-cpp') {
     throw new ConfigError('--threads and --context-tokens apply to in-process models (--model llama-cpp:<file.gguf>) only.');
   }
-  const episodes = integerOption('episodes', flags.episodes, 10, { min: 1 });
+  // Bounded: the runner keeps an array of results per episode (billions would not even allocate).
+  const episodes = integerOption('episodes', flags.episodes, 10, { min: 1, max: 1_000_000 });
   const concurrency = integerOption('concurrency', flags.concurrency, 1, { min: 1, max: 1024 });
   const baseSeed = integerOption('seed', flags.seed, 0, { min: 0, max: 2 ** 31 - 1 });
   const maxSteps = flags['max-steps'] === undefined ? undefined : integerOption('max-steps', flags['max-steps'], 0, { min: 1 });
@@ -98,6 +102,7 @@ export async function runCommand(io: CliIo, givenFlags: RunFlags, signal?: Abort
     if (modelSpec) {
       opened = await openModel(modelSpec, {
         parallelism: concurrency,
+        cwd: io.cwd,
         ...(threads !== undefined ? { threads } : {}),
         ...(contextTokens !== undefined ? { contextTokens } : {}),
       });
@@ -174,8 +179,13 @@ export async function runCommand(io: CliIo, givenFlags: RunFlags, signal?: Abort
           concurrency,
           seed: baseSeed,
           'max-steps': maxSteps,
+          // A GGUF file as an absolute path too (the config's `model` keeps the spec as given).
+          model: modelSpec?.backend === 'llama-cpp' ? `llama-cpp:${resolve(io.cwd, modelSpec.path)}` : undefined,
           vectorize: vectorize ? 'true' : undefined,
-          ...(memorySettings !== undefined ? { reflect: memorySettings.reflect, skills: memorySettings.skills ? 'true' : undefined } : {}),
+          // The memory file as an absolute path, so a resume from another directory keeps using it.
+          ...(memorySettings !== undefined
+            ? { memory: resolve(io.cwd, memorySettings.path), reflect: memorySettings.reflect, skills: memorySettings.skills ? 'true' : undefined }
+            : {}),
         }),
       },
       worldloopVersion: WORLDLOOP_VERSION,

@@ -88,4 +88,12 @@ describe('worldloop serve', () => {
     expect(await main(['run', '--env', 'agentgym:textcraft'], malformed)).toBe(2);
     expect(malformed.errors()).toMatch(/needs the server's http URL/);
   });
+
+  it('refuses a --host it cannot listen on with exit code 2, naming the flag and the value', async () => {
+    const io = captureIo();
+    // 192.0.2.1 (TEST-NET-1) is no address of this machine.
+    expect(await main(['serve', '--env', 'gridworld/GoToLocal-v0', '--host', '192.0.2.1', '--port', '0'], io, AbortSignal.timeout(10_000))).toBe(2);
+    expect(io.errors()).toMatch(/^worldloop: Cannot listen on --host 192\.0\.2\.1: .*EADDRNOTAVAIL/);
+    expect(io.output()).toBe('');
+  });
 });

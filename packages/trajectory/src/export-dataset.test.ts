@@ -3,9 +3,9 @@
 // counts read back, Parquet read back with hyparquet, JSONL read with Debian's pandas, filters,
 // the deterministic split, resumed episodes, and bad input.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { ConfigError, StoreError } from '@worldloop/spec';
@@ -370,6 +370,24 @@ describe('bad input', () => {
     const { result } = exportLines('trl-preference', { filter: { successOnly: true } });
     expect(result.files[0]!.rows).toBe(0);
     expect(result.warning).toMatch(/^The selected episodes gave no preference pairs \(a pair needs a successful and a failed episode of one task/);
+  });
+
+  it('refuses to write over the database it exports, its WAL, or a link to it, even when overwriting', () => {
+    const countEpisodes = () => {
+      const reader = new Database(database, { readonly: true });
+      try {
+        return reader.prepare('SELECT count(*) FROM episodes').pluck().get();
+      } finally {
+        reader.close();
+      }
+    };
+    const episodesBefore = countEpisodes();
+    const link = join(dirname(database), 'link-to.db');
+    symlinkSync(database, link);
+    for (const outputPath of [database, `${database}-wal`, link]) {
+      expect(() => exportDataset(datasetFormat('transitions'), { databasePath: database, outputPath, overwrite: true })).toThrow(/is the trajectory database being exported/);
+    }
+    expect(countEpisodes()).toBe(episodesBefore);
   });
 
   it('refuses an output path that exists unless overwriting, and leaves it untouched', () => {

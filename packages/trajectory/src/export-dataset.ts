@@ -1,7 +1,8 @@
 // Runs one export: checks the output paths, opens the database read-only, streams a format's rows
 // into the train (and validation) files, then writes a dataset card beside each file. Memory stays
 // flat in the number of steps; files are removed again when the export fails half-way.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, WorldloopError } from '@worldloop/spec';
 import { datasetCard } from './dataset-card.js';
 import type { DatasetFormat } from './dataset-format.js';
@@ -64,6 +65,13 @@ export function exportDataset(format: DatasetFormat, options: ExportOptions): Ex
     throw new ConfigError(`The output path ${options.outputPath} would put a data file and a card on the same file; give --out a file name with an extension, e.g. data.jsonl.`);
   }
   const companions = format.companions?.(dataPaths) ?? [];
+  // Writing over the database (or its WAL) would destroy what is being read, --force or not.
+  const database = realPath(options.databasePath);
+  for (const path of [...dataPaths.values(), ...cardPaths.values(), ...companions.map((companion) => companion.path)]) {
+    if ([database, `${database}-wal`, `${database}-shm`].includes(realPath(path))) {
+      throw new ConfigError(`${path} is the trajectory database being exported (${options.databasePath}); choose another --out.`);
+    }
+  }
   if (options.overwrite !== true) {
     for (const path of [...dataPaths.values(), ...cardPaths.values()]) {
       if (existsSync(path)) throw new ConfigError(`${path} already exists; pass --force (overwrite: true) to replace it, or choose another --out.`);
@@ -172,5 +180,20 @@ function openSink(format: DatasetFormat, path: string, overwrite: boolean): Sink
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ConfigError(`${path} already exists; pass --force (overwrite: true) to replace it, or choose another --out.`, { cause: error });
     throw new ConfigError(`Cannot create the output file ${path}: ${(error as Error).message}; check the directory exists and is writable.`, { cause: error });
+  }
+}
+
+/** The absolute path of `path` with symbolic links resolved, as far as it exists. */
+function realPath(path: string): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    // Not there (yet): its folder may still be a link.
+    try {
+      return join(realpathSync(dirname(absolute)), basename(absolute));
+    } catch {
+      return absolute;
+    }
   }
 }

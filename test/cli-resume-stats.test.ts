@@ -2,7 +2,7 @@
 // exactly its episodes with its recorded flags, bad resumes refused clearly, run metadata recorded,
 // and statistics per environment and task with their definitions.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,8 +116,20 @@ describe('worldloop run --resume', () => {
       expect(await main(['run', '--resume', '7', '--db', db], io)).toBe(2);
       expect(io.errors()).toMatch(/--resume 7: no run 7 is recorded in .*runs\.db \(the latest run is 1\)/);
       const empty = captureIo(directory);
+      await new SqliteTrajectoryStore({ path: join(directory, 'empty.db') }).close();
       expect(await main(['run', '--resume', '1', '--db', join(directory, 'empty.db')], empty)).toBe(2);
       expect(empty.errors()).toMatch(/it holds no run yet/);
+      // A mistyped --db is named, and no empty database is left there.
+      const missing = captureIo(directory);
+      expect(await main(['run', '--resume', '1', '--db', join(directory, 'typo.db')], missing)).toBe(2);
+      expect(missing.errors()).toMatch(/No database at .*typo\.db: nothing is recorded there/);
+      expect(existsSync(join(directory, 'typo.db'))).toBe(false);
+      for (const command of [['show', '1'], ['episodes'], ['stats']]) {
+        const io = captureIo(directory);
+        expect(await main([...command, '--db', join(directory, 'typo.db')], io)).toBe(2);
+        expect(io.errors()).toMatch(/No database at .*typo\.db/);
+      }
+      expect(existsSync(join(directory, 'typo.db'))).toBe(false);
       const bad = captureIo(directory);
       expect(await main(['run', '--resume', 'last', '--db', db], bad)).toBe(2);
       expect(bad.errors()).toMatch(/--resume must be an integer/);

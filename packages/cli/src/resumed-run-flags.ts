@@ -35,7 +35,7 @@ export async function resumedRunFlags<Flags extends { readonly env?: string; rea
   given: Flags,
 ): Promise<ResumedRunFlags<Flags>> {
   const runId = integerOption('resume', given.resume, 0, { min: 1 });
-  const store = openStore(io, given.db);
+  const store = openStore(io, given.db, { existing: true });
   let run: RunRecord | undefined;
   try {
     run = await store.getRun(runId);

@@ -18,7 +18,7 @@ export interface EpisodesFlags {
 export async function episodesCommand(io: CliIo, flags: EpisodesFlags): Promise<number> {
   const runId = flags.run === undefined ? undefined : integerOption('run', flags.run, 0, { min: 1 });
   const limit = integerOption('limit', flags.limit, 50, { min: 1 });
-  const store = openStore(io, flags.db);
+  const store = openStore(io, flags.db, { existing: true });
   try {
     const filter = {
       ...(runId !== undefined ? { runId } : {}),

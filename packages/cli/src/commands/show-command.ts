@@ -24,7 +24,7 @@ const thoughtWidth = 200;
 export async function showCommand(io: CliIo, episodeArgument: string | undefined, flags: ShowFlags): Promise<number> {
   if (episodeArgument === undefined) throw new ConfigError('worldloop show needs an episode id. List them with `worldloop episodes`.');
   const episodeId = integerOption('episode', episodeArgument, 0, { min: 1 });
-  const store = openStore(io, flags.db);
+  const store = openStore(io, flags.db, { existing: true });
   let memory: { readonly store?: SqliteMemoryStore; readonly note?: string } = {};
   try {
     const episode = await store.getEpisode(episodeId);

@@ -31,7 +31,7 @@ tokens: prompt + completion tokens of the model calls recorded in steps, over th
 /** Prints the statistics table and the definitions; exit code 0 (also when nothing matches). */
 export async function statsCommand(io: CliIo, flags: StatsFlags): Promise<number> {
   const runId = flags.run === undefined ? undefined : integerOption('run', flags.run, 0, { min: 1 });
-  const store = openStore(io, flags.db);
+  const store = openStore(io, flags.db, { existing: true });
   try {
     const rows = await store.statistics({
       ...(runId !== undefined ? { runId } : {}),

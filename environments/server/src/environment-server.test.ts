@@ -30,6 +30,18 @@ async function get(url: string, path: string): Promise<{ status: number; body: a
   return { status: response.status, body: await response.json() };
 }
 
+
+/** The test spec with each environment's `step` replaced by `step(inner)`, the rest passed through. */
+function withStep(step: (inner: Environment<Observation, string>) => Environment<Observation, string>['step']): EnvironmentSpec<Observation, string> {
+  return {
+    ...spec,
+    create: (options) => {
+      const inner: Environment<Observation, string> = spec.create(options);
+      return { id: inner.id, actionSpace: inner.actionSpace, reset: (resetOptions) => inner.reset(resetOptions), step: step(inner), close: () => inner.close() };
+    },
+  };
+}
+
 describe('EnvironmentServer', () => {
   it('creates instances with a first observation and resets them with data_idx as the seed', async () => {
     const url = await start();
@@ -123,19 +135,7 @@ describe('EnvironmentServer', () => {
   it('answers a step whose info cannot be encoded as JSON with {"error"}, and keeps serving', async () => {
     // Info should be JSON-serialisable; one environment breaking that must not take the server
     // (and every other instance) down with an unhandled rejection.
-    const broken: EnvironmentSpec<Observation, string> = {
-      ...spec,
-      create: (options) => {
-        const inner: Environment<Observation, string> = spec.create(options);
-        return {
-          id: inner.id,
-          actionSpace: inner.actionSpace,
-          reset: (resetOptions) => inner.reset(resetOptions),
-          step: async (action) => ({ ...(await inner.step(action)), info: { count: 1n } }),
-          close: () => inner.close(),
-        };
-      },
-    };
+    const broken = withStep((inner) => async (action) => ({ ...(await inner.step(action)), info: { count: 1n } }));
     const url = await start({ spec: broken });
     const { id } = (await post(url, '/create', {})).body;
     const step = await post(url, '/step', { id, action: 'left' });
@@ -150,23 +150,11 @@ describe('EnvironmentServer', () => {
     const inStep = new Promise<void>((resolve) => (entered = resolve));
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow: EnvironmentSpec<Observation, string> = {
-      ...spec,
-      create: (options) => {
-        const inner: Environment<Observation, string> = spec.create(options);
-        return {
-          id: inner.id,
-          actionSpace: inner.actionSpace,
-          reset: (resetOptions) => inner.reset(resetOptions),
-          step: async (action) => {
-            entered();
-            await gate;
-            return inner.step(action);
-          },
-          close: () => inner.close(),
-        };
-      },
-    };
+    const slow = withStep((inner) => async (action) => {
+      entered();
+      await gate;
+      return inner.step(action);
+    });
     const url = await start({ spec: slow });
     const { id } = (await post(url, '/create', {})).body;
     const answer = post(url, '/step', { id, action: 'left' });

@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChatMessage, ModelCallRecord, ModelToolCall, StepRecord } from '@worldloop/spec';
+import type { ChatMessage, ModelToolCall, StepRecord } from '@worldloop/spec';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasetFormats } from './dataset-formats.js';
 import { episodeConversation } from './episode-conversation.js';
@@ -13,26 +13,14 @@ import { exportOpenAiChat, openAiChatExample } from './export-openai-chat.js';
 import { shareGptExample } from './export-sharegpt.js';
 import { exportTrlMessages, trlMessagesExample } from './export-trl-messages.js';
 import { trlPreferenceExample } from './export-trl-preference.js';
-import { sampleOutcome, sampleRun } from './fixtures/sample-records.js';
+import { lineEpisode, lineStep, modelCall, sampleOutcome, sampleRun } from './fixtures/sample-records.js';
 import { SqliteTrajectoryStore } from './sqlite-trajectory-store.js';
-import type { ExportEpisode } from './trajectory-reader.js';
 
-const episode: ExportEpisode = {
-  id: 1, runId: 1, episodeIndex: 0, attempt: 1, seed: 5, environmentId: 'line', mission: 'reach the end',
-  success: true, totalReward: 1, stepCount: 2, invalidActionCount: 0, terminated: true, truncated: false,
-};
+const episode = lineEpisode;
 
-function step(stepIndex: number, fields: Partial<StepRecord> = {}): StepRecord {
-  return {
-    stepIndex, observation: { text: `at ${stepIndex}` }, action: 'right', accepted: true, reward: 0, terminated: false, truncated: false, info: {},
-    toolCalls: [], modelCalls: [], guardVerdicts: [], memoryReads: [], memoryWrites: [], timings: { perceiveMs: 0, planMs: 0, actMs: 0, rememberMs: 0 }, startedAt: 0,
-    ...fields,
-  };
-}
+const step = lineStep;
 
-function call(messages: readonly ChatMessage[], text: string, toolCalls: readonly ModelToolCall[] = []): ModelCallRecord {
-  return { messages, result: { text, toolCalls, finishReason: toolCalls.length > 0 ? 'tool-calls' : 'stop', warnings: [] } };
-}
+const call = modelCall;
 
 const first: ChatMessage[] = [{ role: 'system', content: 'act' }, { role: 'user', content: 'at 0' }];
 

@@ -1,29 +1,18 @@
 // episodeConversation on hand-made steps: the model's last prompt as the conversation, refused
 // replies marked, replies matched from the end when early steps were trimmed, the last action
 // answered, and conversations built from observations for model-free policies.
-import type { ChatMessage, ModelCallRecord, StepRecord } from '@worldloop/spec';
+import type { ChatMessage } from '@worldloop/spec';
 import { describe, expect, it } from 'vitest';
 import { alternatingTurns } from './alternating-turns.js';
 import { episodeConversation } from './episode-conversation.js';
 import { shareGptExample } from './export-sharegpt.js';
-import type { ExportEpisode } from './trajectory-reader.js';
+import { lineEpisode, lineStep, modelCall } from './fixtures/sample-records.js';
 
-const episode: ExportEpisode = {
-  id: 1, runId: 1, episodeIndex: 0, attempt: 1, seed: 5, environmentId: 'line', mission: 'reach the end',
-  success: true, totalReward: 1, stepCount: 2, invalidActionCount: 0, terminated: true, truncated: false,
-};
+const episode = lineEpisode;
 
-function step(stepIndex: number, fields: Partial<StepRecord> = {}): StepRecord {
-  return {
-    stepIndex, observation: { text: `at ${stepIndex}` }, action: 'right', accepted: true, reward: 0, terminated: false, truncated: false, info: {},
-    toolCalls: [], modelCalls: [], guardVerdicts: [], memoryReads: [], memoryWrites: [], timings: { perceiveMs: 0, planMs: 0, actMs: 0, rememberMs: 0 }, startedAt: 0,
-    ...fields,
-  };
-}
+const step = lineStep;
 
-function call(messages: readonly ChatMessage[], text: string, toolCalls: ModelCallRecord['result']['toolCalls'] = []): ModelCallRecord {
-  return { messages, result: { text, toolCalls, finishReason: toolCalls.length > 0 ? 'tool-calls' : 'stop', warnings: [] } };
-}
+const call = modelCall;
 
 describe('episodeConversation', () => {
   it('is the last prompt plus the last reply; a corrected reply is not trainable; the last action call is answered', () => {

@@ -122,6 +122,21 @@ describe('EpisodeReflection', () => {
     expect(reflection.reflections.map((record) => [record.text, record.importance])).toEqual([['In reach the goal: succeeded in 3 steps by: right ×3', 0.7]]);
   });
 
+  it('writes a lesson once when the reflector gives it twice in one answer', async () => {
+    const twice: Reflector = {
+      name: 'twice',
+      reflect: async (input: ReflectionInput): Promise<ReflectionResult> => ({
+        memories: ['Go right.', 'Go right.', 'Avoid the wall.'].map((text) => ({ kind: 'reflection' as const, text, namespace: input.namespace })),
+        warnings: [],
+      }),
+    };
+    const { store, reflection, agent } = setUp(new ScriptedPolicy(['left']), twice, Infinity);
+    await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+    await reflection.settled();
+    expect(reflection.reflections.map((record) => record.text)).toEqual(['Go right.', 'Avoid the wall.']);
+    expect((await store.recall({ namespaces: [namespace], kinds: ['reflection'], limit: 10 })).map((hit) => hit.record.text).sort()).toEqual(['Avoid the wall.', 'Go right.']);
+  });
+
   it('keeps going when the language model fails: no reflection, a warning', async () => {
     const model = new ScriptedLanguageModel(() => {
       throw new Error('connection refused');

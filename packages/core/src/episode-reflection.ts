@@ -157,10 +157,14 @@ export class EpisodeReflection {
         this.warnings.push(warning);
         this.options.onWarning?.(warning);
       }
-      // A lesson already drawn earlier in the episode (a refusal, mid-episode) is not written twice.
-      const fresh = result.memories.filter((memory) => !state.written.has(memory.text));
+      // A lesson already drawn earlier in the episode (a refusal, mid-episode), or earlier in the
+      // same answer (a model repeating itself), is not written twice.
+      const fresh = result.memories.filter((memory) => {
+        if (state.written.has(memory.text)) return false;
+        state.written.add(memory.text);
+        return true;
+      });
       if (fresh.length === 0) return;
-      for (const memory of fresh) state.written.add(memory.text);
       const reflections = await this.options.store.write(fresh);
       this.reflections.push(...reflections);
       events.emit('reflection-write', {

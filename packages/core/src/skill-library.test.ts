@@ -28,6 +28,26 @@ describe('SkillLibrary', () => {
     expect(library.skills[0]!.payload).toEqual({ name: 'reach the goal', mission: 'reach the goal', environmentId: 'testkit/LineWorld-v0', actions: ['right', 'right', 'right'], stepCount: 3 });
   });
 
+  it('writes no skill the store already holds, as when a later run opens the same memory with a new library', async () => {
+    const store = new InMemoryMemoryStore();
+    for (let run = 0; run < 3; run++) {
+      const library = new SkillLibrary({ store, namespace: 'agent:a' });
+      const expert = new Agent({ policy: new ExpertPolicy() });
+      library.attach(expert.events);
+      await expert.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+      await library.settled();
+      expect(library.skills).toHaveLength(run === 0 ? 1 : 0);
+    }
+    // Another namespace has its own skills.
+    const other = new SkillLibrary({ store, namespace: 'agent:b' });
+    const expert = new Agent({ policy: new ExpertPolicy() });
+    other.attach(expert.events);
+    await expert.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+    await other.settled();
+    expect(other.skills).toHaveLength(1);
+    expect((await recallSkills(store, 'reach the goal', { namespaces: ['agent:a'], limit: 10 })).map((skill) => skill.actions)).toEqual([['right', 'right', 'right']]);
+  });
+
   it('recalls the skills most similar to a mission, in the given namespaces only', async () => {
     const store = new InMemoryMemoryStore();
     await store.write([

@@ -27,7 +27,8 @@ export interface RecallSkillsOptions {
 /**
  * Writes a skill whenever an episode of the attached agent succeeds: text `Skill: <mission>: <actions>`,
  * payload `{ name, mission, environmentId, actions, stepCount }`. An identical sequence for the
- * same mission is written once. Writes happen off the loop, handed to the bus's `waitUntil` (a Runner's
+ * same mission is written once, also across libraries on one store (runs that reopen a memory file):
+ * before writing, the namespace is searched for the same skill. Writes happen off the loop, handed to the bus's `waitUntil` (a Runner's
  * run ends once they are written); a caller of `runEpisode` awaits `settled()` before relying on them.
  */
 export class SkillLibrary {
@@ -81,11 +82,32 @@ export class SkillLibrary {
     };
     events.waitUntil(
       this.writes.add(async () => {
+        // The store may hold it from an earlier library on the same store (a run before this one).
+        if (await this.stored(memory.text, key)) return;
         this.skills.push(...(await this.options.store.write([memory])));
       }),
     );
   }
+
+  /** Whether the store's namespace already holds the skill of text `text` and key `[name, actions]`. */
+  private async stored(text: string, key: string): Promise<boolean> {
+    const hits = await this.options.store.recall({
+      text,
+      kinds: ['skill'],
+      namespaces: [this.options.namespace],
+      limit: storedSkillHits,
+      weights: { lexical: 1, vector: 1, recency: 0, importance: 0 },
+    });
+    return hits.some(({ record }) => {
+      const payload = record.payload;
+      if (record.text !== text || typeof payload !== 'object' || payload === null || Array.isArray(payload)) return false;
+      return JSON.stringify([payload['name'], payload['actions']]) === key;
+    });
+  }
 }
+
+/** Skills most similar to a new one that are looked at for an identical one already stored. */
+const storedSkillHits = 20;
 
 /**
  * The `skill` memories most similar to `mission` (lexical and vector relevance only: an old skill is

@@ -1,7 +1,7 @@
 // Tests of the FTS5 MATCH expression builder: words quoted and OR-ed, syntax neutralised, limits.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { matchExpression, matchExpressionWordLimit } from './match-expression.js';
+import { matchExpression, matchExpressionWordLimit, matchWords } from './match-expression.js';
 
 describe('matchExpression', () => {
   it('quotes each distinct word, lower-cased, and joins them with OR', () => {
@@ -13,6 +13,12 @@ describe('matchExpression', () => {
     expect(matchExpression('door NEAR(key, 2) AND NOT "lamp" OR text:* -box ^rug (a')).toBe(
       '"door" OR "near" OR "key" OR "2" OR "and" OR "not" OR "lamp" OR "or" OR "text" OR "box" OR "rug" OR "a"',
     );
+  });
+
+  it('keeps combining marks in their word and adds the compatibility form of a word after it', () => {
+    expect(matchWords('x\u0301yz cafe\u0301')).toEqual(['x\u0301yz', 'café']);
+    expect(matchWords('Ａｐｐｌｅ ﬁne x²')).toEqual(['ａｐｐｌｅ', 'apple', 'ﬁne', 'fine', 'x²', 'x2']);
+    expect(matchWords('\u0301 \u0301\u0301')).toEqual([]);
   });
 
   it('gives undefined for text without words, so the caller skips the lexical search', () => {
@@ -28,7 +34,7 @@ describe('matchExpression', () => {
     const database = new Database(':memory:');
     database.exec("CREATE VIRTUAL TABLE t USING fts5 (text, tokenize = 'unicode61 remove_diacritics 2'); INSERT INTO t VALUES ('the door near the key')");
     const search = database.prepare('SELECT rowid FROM t WHERE t MATCH ?');
-    const nasty = ['NEAR(door key)', '"unterminated', 'text:door', 'door*', '-door', '(((', 'AND OR NOT', "'; DROP TABLE t; --", '\u0000door', 'ключ двери', '🔑 door'];
+    const nasty = ['NEAR(door key)', '"unterminated', 'text:door', 'door*', '-door', '(((', 'AND OR NOT', "'; DROP TABLE t; --", '\u0000door', 'ключ двери', '🔑 door', '\u0301door', 'ǅemal ﷺ ①', 'İstanbul'];
     for (const text of nasty) {
       const expression = matchExpression(text);
       if (expression !== undefined) expect(() => search.all(expression), text).not.toThrow();

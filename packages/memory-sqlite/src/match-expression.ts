@@ -1,21 +1,30 @@
 // Builds FTS5 MATCH expressions from free text: its words, each quoted, joined with OR. User text
 // never reaches FTS5's query syntax, so quotes, NEAR, AND/OR/NOT, *, -, ^, parentheses and column filters are plain words or dropped.
 
-/** Words as SQLite's unicode61 tokenizer splits them: letters, digits, private-use characters. */
-const wordPattern = /[\p{L}\p{N}\p{Co}]+/gu;
+/**
+ * Words as SQLite's unicode61 tokenizer splits them: letters, digits and private-use characters,
+ * with the combining marks among them (the tokenizer keeps a mark in its token, and with
+ * `remove_diacritics 2` drops it there; splitting on it would search for other tokens).
+ */
+const wordPattern = /\p{M}*[\p{L}\p{N}\p{Co}][\p{L}\p{N}\p{Co}\p{M}]*/gu;
 
 /** Most distinct words taken from one text; longer texts keep their first ones. */
 export const matchExpressionWordLimit = 32;
 
 /**
- * The distinct words of `text`, lower-cased (NFKC), in order of first appearance, at most
- * `matchExpressionWordLimit`. Everything that is not a letter or digit separates words.
+ * The distinct words of `text`, lower-cased, in order of first appearance, at most
+ * `matchExpressionWordLimit`. Everything that is not a letter, digit or mark separates words.
+ * Each word is taken as written (NFC), the way the stored text was indexed, so a memory's own
+ * text always matches it; when its compatibility form (NFKC: `Ａｐｐｌｅ`, `ﬁne`, `x²`) differs,
+ * that form's words follow it, so the plain spelling is found too.
  */
 export function matchWords(text: string): string[] {
   const words = new Set<string>();
-  for (const match of text.normalize('NFKC').toLowerCase().matchAll(wordPattern)) {
-    words.add(match[0]);
-    if (words.size === matchExpressionWordLimit) break;
+  for (const match of text.normalize('NFC').toLowerCase().matchAll(wordPattern)) {
+    for (const word of [match[0], ...[...match[0].normalize('NFKC').toLowerCase().matchAll(wordPattern)].map((folded) => folded[0])]) {
+      words.add(word);
+      if (words.size === matchExpressionWordLimit) return [...words];
+    }
   }
   return [...words];
 }

@@ -132,7 +132,11 @@ export class MemoryVectorIndex {
     const queryCode = hyperplaneCode(vector);
     const conditions = ['code MATCH vec_bit(?)', 'k = ?'];
     const parameters: unknown[] = [queryCode, k];
-    appendFilterConditions({ ...filters, kinds: filters.kindCodes }, '', conditions, parameters);
+    // vec0 compares an integer column with a parameter's integer part: `created_at < 2000.5` would
+    // drop 2000. created_at is whole ms, so the next whole ms bounds the same memories exactly.
+    const since = filters.since === undefined ? undefined : Math.ceil(filters.since);
+    const until = filters.until === undefined ? undefined : Math.ceil(filters.until);
+    appendFilterConditions({ ...filters, kinds: filters.kindCodes, since, until }, '', conditions, parameters);
     this.#sample.update((this.#lastMemoryId.get() as number | undefined) ?? 0);
     // The bound and the namespace are appended last, per scan.
     const unbounded = this.#statement(conditions, filters.namespaceIds !== undefined, false);

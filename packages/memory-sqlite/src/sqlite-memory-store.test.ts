@@ -345,6 +345,46 @@ describe('SqliteMemoryStore recall', () => {
     }
   });
 
+  it('matches a word that no memory held when an earlier recall looked it up, once a memory with it is written', async () => {
+    const store = track(SqliteMemoryStore.open(':memory:'));
+    const lexicalOnly = { lexical: 1, vector: 0, recency: 0, importance: 0 };
+    await store.write([{ kind: 'fact', text: 'an apple on the table', namespace: 'agent:a' }]);
+    expect(await store.recall({ text: 'zebra', weights: lexicalOnly })).toEqual([]);
+    await store.write([{ kind: 'fact', text: 'a zebra at the crossing', namespace: 'agent:a' }]);
+    const hits = await store.recall({ text: 'zebra', weights: lexicalOnly });
+    expect(hits.map((hit) => hit.record.text)).toEqual(['a zebra at the crossing']);
+    expect(hits[0]!.components.lexical).toBe(1);
+  });
+
+  it('matches a memory when recalled with its own text, whatever Unicode it holds (width forms, ligatures, marks that do not compose, dotted capital I)', async () => {
+    const texts = ['Ａｐｐｌｅ ｊｕｉｃｅ', 'ﬁne ﬂour', 'ｶﾀｶﾅ', 'x\u0301yz', 'q\u0323\u0307r', 'İstanbul', 'x² ①', 'ǅemal', 'café au lait', 'cafe\u0301 noir', 'हिन्दी भाषा', '東京タワー', 'rocket 🚀 launch'];
+    const store = track(SqliteMemoryStore.open(':memory:'));
+    const reference = track(new InMemoryMemoryStore({ embedder: new HashedEmbedder() }));
+    const memories = [...texts, 'other words entirely'].map((text): NewMemory => ({ kind: 'fact', text, namespace: 'agent:a' }));
+    await store.write(memories);
+    await reference.write(memories);
+    const lexicalOnly = { lexical: 1, vector: 0, recency: 0, importance: 0 };
+    for (const text of texts) {
+      const ours = (await store.recall({ text, weights: lexicalOnly })).map((hit) => hit.record.text);
+      const theirs = (await reference.recall({ text, weights: lexicalOnly })).filter((hit) => hit.components.lexical > 0).map((hit) => hit.record.text);
+      expect(ours, JSON.stringify(text)).toContain(text);
+      expect(theirs, JSON.stringify(text)).toContain(text);
+    }
+  });
+
+  it('applies since and until between whole milliseconds to the vector candidates like the reference store', async () => {
+    const now = 5000;
+    const memories = [1000, 2000, 3000].map((createdAt, index): NewMemory => ({ kind: 'fact', text: `red key ${index}`, namespace: 'agent:a', createdAt }));
+    const { store, reference } = await storeAndReference(memories, now);
+    const vectorOnly = { lexical: 0, vector: 1, recency: 0, importance: 0 };
+    for (const range of [{ until: 2000.5 }, { since: 2000.0000001 }, { since: 1999.5, until: 2000.5 }, { since: 1000.2, until: 1000.7 }, { since: -0.5 }]) {
+      const query = { text: 'red key', weights: vectorOnly, ...range };
+      // The reference has no embedder (every similarity 0): compare the memories found, not their order.
+      const ours = (await store.recall(query)).map((hit) => hit.record.createdAt).sort();
+      expect(ours, JSON.stringify(range)).toEqual((await reference.recall(query)).map((hit) => hit.record.createdAt).sort());
+    }
+  });
+
   it('ranks exactly like the reference store when only recency and importance count', async () => {
     const random = seeded(3);
     const now = 1_800_000_000_000;

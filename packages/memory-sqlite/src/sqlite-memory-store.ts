@@ -475,13 +475,16 @@ export class SqliteMemoryStore implements MemoryStore {
   /**
    * The MATCH expression of the query's rarest words, while the memories they match add up to at
    * most the budget (always the rarest word); undefined when no word matches anything. Match
-   * counts are cached per word until the store has grown by a quarter.
+   * counts are cached per word until the store has grown by a quarter (a count of 0 only until
+   * the next write).
    */
   #lexicalExpression(text: string): string | undefined {
     const lastId = (this.#statements.selectLastId.pluck().get() as number | undefined) ?? 0;
     const counted = matchWords(text).map((word) => {
       let known = this.#wordMatches.get(word);
-      if (known === undefined || lastId > known.lastId * 1.25 + 64) {
+      // A word that matched nothing is counted again after any write: a stale 0 would leave it out
+      // of the expression, so the memory that now holds it would get no lexical score.
+      if (known === undefined || (known.count === 0 && lastId !== known.lastId) || lastId > known.lastId * 1.25 + 64) {
         known = { count: this.#statements.countMatches.pluck().get(`"${word}"`, this.#lexicalMatchBudget + 1) as number, lastId };
         if (this.#wordMatches.size >= 10_000) this.#wordMatches.clear();
         this.#wordMatches.set(word, known);

@@ -6,9 +6,10 @@ import type { JsonSchema } from './json.js';
 /**
  * `schema` made fit to sit inside another document: its `$defs` / `definitions` go into
  * `definitions` (to be set as the outer document's `$defs`) under `prefix` + name, and its refs to
- * them, and to its own root (`#`), are rewritten to `#/$defs/<prefix><name>` (`<prefix>root`).
- * Values of `const`, `enum`, `default` and `examples` are data and left alone; refs to anything
- * else are kept as they are.
+ * them (or to places inside them), and to its own root (`#`), are rewritten to
+ * `#/$defs/<prefix><name>...` (`<prefix>root`). Values of `const`, `enum`, `default` and `examples`
+ * are data and left alone (a property merely named so is a schema); refs to anything else are kept
+ * as they are.
  *
  * @example
  * const definitions = {};
@@ -19,20 +20,28 @@ export function embedJsonSchema(schema: JsonSchema, prefix: string, definitions:
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return schema;
   const own = { ...asSchemaRecord(schema['definitions']), ...asSchemaRecord(schema['$defs']) };
   let refersToRoot = false;
+  const rewriteRef = (value: string): string => {
+    if (value === '#') {
+      refersToRoot = true;
+      return `#/$defs/${escapePointer(`${prefix}root`)}`;
+    }
+    // A ref to a definition, or to a place inside one (`#/$defs/Outer/$defs/Inner`, `.../properties/x`).
+    const match = /^#\/(?:\$defs|definitions)\/([^/]+)(\/.*)?$/.exec(value);
+    const name = match ? unescapePointer(match[1]!) : undefined;
+    if (name === undefined || !Object.hasOwn(own, name)) return value;
+    return `#/$defs/${escapePointer(`${prefix}${name}`)}${match![2] ?? ''}`;
+  };
   const rewrite = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(rewrite);
     if (typeof node !== 'object' || node === null) return node;
     const copy: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
-      if (key === '$ref' && typeof value === 'string') {
-        const match = /^#\/(?:\$defs|definitions)\/(.+)$/.exec(value);
-        if (match && match[1]! in own) copy[key] = `#/$defs/${prefix}${match[1]}`;
-        else if (value === '#') {
-          refersToRoot = true;
-          copy[key] = `#/$defs/${prefix}root`;
-        } else copy[key] = value;
-      } else if (key === 'const' || key === 'enum' || key === 'default' || key === 'examples') copy[key] = value;
-      else copy[key] = rewrite(value);
+      if (key === '$ref' && typeof value === 'string') copy[key] = rewriteRef(value);
+      else if (dataKeywords.has(key)) copy[key] = value;
+      else if (namedSchemaKeywords.has(key) && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        // Keys here are names (a property may be called `default` or `const`); every value is a schema.
+        copy[key] = Object.fromEntries(Object.entries(value).map(([name, schema]) => [name, rewrite(schema)]));
+      } else copy[key] = rewrite(value);
     }
     return copy;
   };
@@ -41,6 +50,27 @@ export function embedJsonSchema(schema: JsonSchema, prefix: string, definitions:
   for (const [name, definition] of Object.entries(own)) definitions[`${prefix}${name}`] = rewrite(definition) as JsonSchema;
   if (refersToRoot) definitions[`${prefix}root`] = rewritten;
   return rewritten;
+}
+
+/** Keywords whose values are data, not schemas: refs in them are left alone. */
+const dataKeywords = new Set(['const', 'enum', 'default', 'examples']);
+/** Keywords whose values map names (which may look like keywords) to schemas. */
+const namedSchemaKeywords = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas', 'dependencies']);
+
+/** A name as a JSON Pointer segment (RFC 6901). */
+function escapePointer(name: string): string {
+  return name.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+/** A JSON Pointer segment as the name it stands for; undefined for a malformed one. */
+function unescapePointer(segment: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+  return decoded.replaceAll('~1', '/').replaceAll('~0', '~');
 }
 
 function asSchemaRecord(value: unknown): Record<string, JsonSchema> {

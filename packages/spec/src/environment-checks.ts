@@ -2,6 +2,7 @@
 // options, the seed of a reset, and a snapshot taken from the same environment id in the format it writes.
 import type { EnvSnapshot, EnvironmentOptions, ResetOptions } from './environment.js';
 import { ConfigError, EnvironmentStateError } from './errors.js';
+import { shownValue } from './shown-value.js';
 
 /**
  * `options[name]` when it is an integer in [minimum, maximum], undefined when absent; otherwise a
@@ -11,7 +12,7 @@ export function integerEnvironmentOption(owner: string, options: EnvironmentOpti
   const value = options[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum || value > maximum) {
-    throw new ConfigError(`${owner} option ${name} must be an integer from ${minimum} to ${maximum}; got ${JSON.stringify(value)}.`);
+    throw new ConfigError(`${owner} option ${name} must be an integer from ${minimum} to ${maximum}; got ${shownValue(value)}.`);
   }
   return value;
 }
@@ -23,7 +24,7 @@ export function integerEnvironmentOption(owner: string, options: EnvironmentOpti
 export function booleanEnvironmentOption(owner: string, options: EnvironmentOptions, name: string): boolean | undefined {
   const value = options[name];
   if (value === undefined || typeof value === 'boolean') return value;
-  throw new ConfigError(`${owner} option ${name} must be true or false; got ${JSON.stringify(value)}.`);
+  throw new ConfigError(`${owner} option ${name} must be true or false; got ${shownValue(value)}.`);
 }
 
 /**
@@ -32,7 +33,7 @@ export function booleanEnvironmentOption(owner: string, options: EnvironmentOpti
  */
 export function resetSeed(options: ResetOptions): number {
   const seed = options.seed ?? Math.floor(Math.random() * 0x1_0000_0000);
-  if (!Number.isSafeInteger(seed)) throw new ConfigError(`Seeds must be safe integers; got ${seed}.`);
+  if (!Number.isSafeInteger(seed)) throw new ConfigError(`Seeds must be safe integers; got ${shownValue(seed)}.`);
   return seed;
 }
 
@@ -42,6 +43,9 @@ export function resetSeed(options: ResetOptions): number {
  * `EnvironmentStateError` saying which. The data itself is the environment's to validate.
  */
 export function snapshotData(snapshot: EnvSnapshot, environmentId: string, version: number): unknown {
+  if (typeof snapshot !== 'object' || snapshot === null) {
+    throw new EnvironmentStateError(`Cannot restore ${shownValue(snapshot)} into ${environmentId}; restore takes a snapshot that an environment's snapshot() returned.`);
+  }
   if (snapshot.environmentId !== environmentId) {
     throw new EnvironmentStateError(`Cannot restore a snapshot of ${snapshot.environmentId} into ${environmentId}; restore it into an environment with that id.`);
   }

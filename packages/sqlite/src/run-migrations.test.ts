@@ -70,6 +70,25 @@ describe('runMigrations', () => {
     database.close();
   });
 
+  it('refuses an async migration, rolling back, instead of recording it applied while its work runs after the commit', async () => {
+    const database = new Database(':memory:');
+    let finished = false;
+    const asynchronous = {
+      version: 2,
+      name: 'async-add-author',
+      async up(db: Database.Database) {
+        await Promise.resolve();
+        db.exec('ALTER TABLE notes ADD COLUMN author TEXT');
+        finished = true;
+      },
+    } satisfies Migration;
+    expect(() => runMigrations(database, withMigrations(asynchronous))).toThrow(/notes migration "async-add-author" returned a promise; migrations must be synchronous/);
+    expect(tableNames(database)).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(finished).toBe(false);
+    database.close();
+  });
+
   it('refuses a file written by a newer schema, naming the schema and its package', () => {
     const database = new Database(':memory:');
     runMigrations(database, notesSchema);

@@ -2,7 +2,7 @@
 // the schema's own table, so several packages' schemas can live in one file. Migrations are synchronous.
 import type Database from 'better-sqlite3';
 
-/** One schema change. `up` runs inside the migration transaction and must be synchronous. */
+/** One schema change. `up` runs inside the migration transaction and must be synchronous (an async one is refused). */
 export interface Migration {
   /** 1, 2, 3, ... with no gaps; the schema version after this migration. */
   readonly version: number;
@@ -56,7 +56,13 @@ export function runMigrations(database: Database.Database, schema: VersionedSche
     const found = schemaVersion(database, schema);
     const record = database.prepare(`INSERT INTO ${table} (version, name, applied_at) VALUES (?, ?, ?)`);
     for (const migration of migrations.slice(found)) {
-      migration.up(database);
+      // An async `up` type-checks against `void`, but only its part before the first await would
+      // run inside the transaction: refuse it, rolling back, rather than record it as applied.
+      const returned: unknown = migration.up(database);
+      if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') {
+        (returned as PromiseLike<unknown>).then(undefined, () => {});
+        throw new Error(`${label} migration "${migration.name}" returned a promise; migrations must be synchronous (better-sqlite3 runs them inside one transaction)`);
+      }
       record.run(migration.version, migration.name, now());
     }
     return { fromVersion: found, toVersion: latest };

@@ -53,4 +53,14 @@ describe('adviceFor', () => {
     expect(adviceFor(new Error('no code'))).toBeUndefined();
     expect(sqliteAdvice.every(([prefix, advice]) => /^[A-Z_]+$/.test(prefix) && advice.endsWith('.'))).toBe(true);
   });
+
+  it('gives advice that fits the extended code: a stale snapshot, a moved file, a full disk while creating directories', () => {
+    expect(adviceFor(sqliteError('SQLITE_BUSY_SNAPSHOT', 'database is locked'))).not.toMatch(/busy timeout/);
+    expect(adviceFor(sqliteError('SQLITE_BUSY_SNAPSHOT', 'database is locked'))).toMatch(/retry/);
+    expect(adviceFor(sqliteError('SQLITE_BUSY_TIMEOUT', 'database is locked'))).toMatch(/busy timeout/);
+    expect(adviceFor(sqliteError('SQLITE_READONLY_DBMOVED', 'attempt to write a readonly database'))).toMatch(/moved or deleted/);
+    expect(adviceFor(sqliteError('SQLITE_READONLY_DIRECTORY', 'attempt to write a readonly database'))).toMatch(/read-only/);
+    expect(adviceFor(sqliteError('ENOSPC', 'no space left on device'))).toMatch(/disk is full/);
+    expect(adviceFor(sqliteError('EDQUOT', 'disk quota exceeded'))).toMatch(/quota/);
+  });
 });

@@ -70,6 +70,14 @@ describe('BatchingModelLatency', () => {
     await expect(latency.wait(request, result(1), controller.signal)).rejects.toBeInstanceOf(AbortedError);
   });
 
+  it('refuses a forward-step count that is not a finite number instead of waiting forever', async () => {
+    for (const steps of [Number.NaN, Infinity]) {
+      const latency = new BatchingModelLatency({ stepMs: 10, forwardSteps: () => steps });
+      await expect(latency.wait(request, result(1))).rejects.toBeInstanceOf(ConfigError);
+      expect(vi.getTimerCount()).toBe(0);
+    }
+  });
+
   it('refuses nonsense settings', () => {
     expect(() => new BatchingModelLatency({ stepMs: 0 })).toThrow(ConfigError);
     expect(() => new BatchingModelLatency({ stepMs: 1, maxBatchSize: 0 })).toThrow(ConfigError);

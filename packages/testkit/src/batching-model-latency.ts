@@ -81,7 +81,10 @@ export class BatchingModelLatency implements ModelLatency {
   wait(request: GenerateRequest, result: GenerateResult, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(new AbortedError('The model call was aborted.'));
-      const steps = Math.max(1, Math.ceil(this.stepsOf(request, result)));
+      const counted = this.stepsOf(request, result);
+      // NaN or Infinity would never count down to 0: the request would wait, and the clock tick, forever.
+      if (!Number.isFinite(counted)) return reject(new ConfigError(`forwardSteps must give a finite number of steps, got ${counted}.`));
+      const steps = Math.max(1, Math.ceil(counted));
       const waiting: Waiting = {
         remaining: steps,
         steps,

@@ -2,15 +2,8 @@
 // It checks the reset/step contract, determinism by seed, snapshot/restore round trips, and that
 // valid actions are accepted while invalid ones are refused with InvalidActionError, state unchanged.
 import { describe, expect, it } from 'vitest';
-import {
-  EnvironmentStateError,
-  InvalidActionError,
-  type Environment,
-  type EnvironmentOptions,
-  type EnvironmentSpec,
-  type Observation,
-  type StepResult,
-} from '@worldloop/spec';
+import { EnvironmentStateError, type Environment, type EnvironmentOptions, type EnvironmentSpec, type Observation } from '@worldloop/spec';
+import { checkDeterminism, checkEpisodeEnds, checkInvalidActions, checkSnapshotRestore, chooser, pickValid } from './environment-conformance-checks.js';
 
 /** Options of the suite. */
 export interface EnvironmentConformanceOptions {
@@ -22,49 +15,6 @@ export interface EnvironmentConformanceOptions {
   readonly invalidActions?: readonly unknown[];
   /** Steps per rollout (default 40). */
   readonly rolloutSteps?: number;
-}
-
-/** A tiny seeded generator so the suite needs nothing from other packages. */
-function chooser(seed: number): (count: number) => number {
-  let state = (seed ^ 0x9e3779b9) >>> 0 || 1;
-  return (count) => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state % count;
-  };
-}
-
-interface Rollout {
-  readonly texts: string[];
-  readonly rewards: number[];
-  readonly flags: string[];
-  readonly actions: unknown[];
-}
-
-/** Plays valid actions chosen by a seeded generator until the episode ends or `steps` run out. */
-async function rollout(environment: Environment<Observation, any>, seed: number, steps: number, actions?: readonly unknown[]): Promise<Rollout> {
-  const { observation } = await environment.reset({ seed });
-  const result: Rollout = { texts: [observation.text], rewards: [], flags: [], actions: [] };
-  const choose = chooser(seed);
-  for (let index = 0; index < steps; index++) {
-    const action = actions ? actions[index] : pickValid(environment, choose);
-    if (action === undefined) break;
-    const step: StepResult = await environment.step(action);
-    result.actions.push(action);
-    result.texts.push(step.observation.text);
-    result.rewards.push(step.reward);
-    result.flags.push(`${step.terminated}/${step.truncated}`);
-    if (step.terminated || step.truncated) break;
-  }
-  return result;
-}
-
-function pickValid(environment: Environment<Observation, any>, choose: (count: number) => number): unknown {
-  const valid = environment.actionSpace.validActions?.() ?? [];
-  return valid.length > 0 ? valid[choose(valid.length)] : undefined;
 }
 
 /**
@@ -111,11 +61,7 @@ export function describeEnvironmentConformance(spec: EnvironmentSpec<Observation
     });
 
     it('is deterministic: the same seed and actions give the same observations', async () => {
-      for (const seed of seeds) {
-        const first = await rollout(create(), seed, steps);
-        const second = await rollout(create(), seed, steps, first.actions);
-        expect(second).toEqual(first);
-      }
+      await checkDeterminism(create, seeds, steps);
     });
 
     it('accepts every action it lists as valid', async () => {
@@ -129,77 +75,17 @@ export function describeEnvironmentConformance(spec: EnvironmentSpec<Observation
       if (valid.length > 0) await expect(environment.step(valid[0])).resolves.toBeDefined();
     });
 
-    it('refuses invalid actions with InvalidActionError naming the action, state unchanged', async () => {
-      const environment = create();
-      const { observation } = await environment.reset({ seed: seeds[0] });
-      const before = environment.snapshot?.();
-      for (const action of invalidActions) {
-        expect(environment.actionSpace.validate(action).ok).toBe(false);
-        const error = await environment.step(action as never).then(
-          () => undefined,
-          (caught: unknown) => caught,
-        );
-        expect(error).toBeInstanceOf(InvalidActionError);
-        expect((error as InvalidActionError).message).toContain(JSON.stringify(action));
-      }
-      if (before && environment.snapshot) expect(environment.snapshot()).toEqual(before);
-      // The episode goes on as if the invalid actions had not been sent.
-      const twin = create();
-      await twin.reset({ seed: seeds[0] });
-      const action = pickValid(twin, chooser(3));
-      const fromTwin = await twin.step(action);
-      const fromEnvironment = await environment.step(action);
-      expect(fromEnvironment.observation.text).toBe(fromTwin.observation.text);
-      expect(observation.text.length).toBeGreaterThan(0);
+    it('refuses invalid actions with InvalidActionError naming the action, in every state, state unchanged', async () => {
+      await checkInvalidActions(create, seeds[0]!, invalidActions, steps);
     });
 
-    it('ends episodes with terminated or truncated, then refuses steps until reset', async () => {
-      const environment = create();
-      await environment.reset({ seed: seeds[0] });
-      const choose = chooser(seeds[0]!);
-      const limit = (environment.maxSteps ?? 1000) + 1;
-      let ended = false;
-      for (let index = 0; index < limit && !ended; index++) {
-        const action = pickValid(environment, choose);
-        if (action === undefined) break;
-        const step = await environment.step(action);
-        ended = step.terminated || step.truncated;
-        if (ended) expect(typeof step.info.success === 'boolean' || step.info.success === undefined).toBe(true);
-      }
-      expect(ended, 'an episode must end within maxSteps').toBe(true);
-      const after = pickValid(environment, choose) ?? 'left';
-      await expect(environment.step(after)).rejects.toBeInstanceOf(EnvironmentStateError);
-      await expect(environment.reset({ seed: seeds[0] })).resolves.toBeDefined();
+    it('ends episodes with terminated or truncated within maxSteps, then refuses steps until reset', async () => {
+      await checkEpisodeEnds(create, seeds[0]!);
     });
 
     if (typeof create().snapshot === 'function') {
-      it('restores a snapshot exactly (round trip through JSON)', async () => {
-        for (const seed of seeds) {
-          const environment = create();
-          const head = await rollout(environment, seed, Math.floor(steps / 4));
-          if (head.flags.at(-1)?.includes('true')) continue; // ended before the snapshot point
-          const snapshot = JSON.parse(JSON.stringify(environment.snapshot!()));
-          const tail = await rollout(environment, seed + 1000, 0); // reset to another state in between
-          expect(tail.texts.length).toBe(1);
-          environment.restore!(snapshot);
-          const choose = chooser(seed + 1);
-          const actions: unknown[] = [];
-          const texts: string[] = [];
-          for (let index = 0; index < steps; index++) {
-            const action = pickValid(environment, choose);
-            if (action === undefined) break;
-            const step = await environment.step(action);
-            actions.push(action);
-            texts.push(step.observation.text);
-            if (step.terminated || step.truncated) break;
-          }
-          const replay = create();
-          await replay.reset({ seed: seed + 2000 });
-          replay.restore!(snapshot);
-          const replayTexts: string[] = [];
-          for (const action of actions) replayTexts.push((await replay.step(action)).observation.text);
-          expect(replayTexts).toEqual(texts);
-        }
+      it('restores a snapshot exactly (round trip through JSON) and refuses one of another id', async () => {
+        await checkSnapshotRestore(create, seeds, steps);
       });
     } else {
       it('offers neither snapshot nor restore (the capability comes whole or not at all)', () => {

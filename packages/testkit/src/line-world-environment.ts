@@ -3,10 +3,14 @@
 import {
   EnvironmentStateError,
   InvalidActionError,
+  integerEnvironmentOption,
+  resetSeed,
+  snapshotData,
   type ActionSpace,
   type ActionValidation,
   type EnvSnapshot,
   type Environment,
+  type EnvironmentOptions,
   type EnvironmentSpec,
   type Observation,
   type ResetOptions,
@@ -45,14 +49,17 @@ export class LineWorldEnvironment implements Environment<Observation, string> {
     validActions: () => ACTIONS,
   };
 
+  /** Throws `ConfigError` for a `length` below 2 (no start before the goal) or a `maxSteps` below 1. */
   constructor(options: LineWorldOptions = {}) {
-    this.length = options.length ?? 5;
-    this.maxSteps = options.maxSteps ?? 20;
+    const given: EnvironmentOptions = { ...options };
+    this.length = integerEnvironmentOption('LineWorld', given, 'length', 2, 1_000_000) ?? 5;
+    this.maxSteps = integerEnvironmentOption('LineWorld', given, 'maxSteps', 1, 1_000_000) ?? 20;
   }
 
   async reset(options: ResetOptions = {}): Promise<ResetResult> {
-    const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-    this.position = seed % (this.length - 1);
+    const seed = resetSeed(options);
+    const starts = this.length - 1;
+    this.position = ((seed % starts) + starts) % starts;
     this.stepCount = 0;
     this.ended = false;
     return { observation: this.observe(), info: { seed } };
@@ -83,8 +90,7 @@ export class LineWorldEnvironment implements Environment<Observation, string> {
   }
 
   restore(snapshot: EnvSnapshot): void {
-    if (snapshot.environmentId !== this.id) throw new EnvironmentStateError(`Snapshot of ${snapshot.environmentId} cannot be restored into ${this.id}.`);
-    const data = snapshot.data as { position: number; stepCount: number; ended: boolean };
+    const data = snapshotData(snapshot, this.id, 1) as { position: number; stepCount: number; ended: boolean };
     this.position = data.position;
     this.stepCount = data.stepCount;
     this.ended = data.ended;

@@ -35,6 +35,15 @@ describe('RecordedLanguageModel', () => {
     await expect(longer.generate({ messages: messages('one', 'two') })).rejects.toThrow(/the request has 3 messages, recording 0 has 2/);
   });
 
+  it('uses up no recording on a diverging request in exact mode: remaining still counts it, and it still answers', async () => {
+    const model = new RecordedLanguageModel([record('left', 'Observation: a wall.'), record('right', 'Observation: a door.')], { match: 'exact' });
+    await model.generate({ messages: messages('Observation: a wall.') });
+    await expect(model.generate({ messages: messages('Observation: a key.') })).rejects.toBeInstanceOf(ModelBackendError);
+    expect(model.remaining).toBe(1);
+    expect((await model.generate({ messages: messages('Observation: a door.') })).text).toBe('right');
+    expect(model.remaining).toBe(0);
+  });
+
   it('compares data, not key order or absent fields (recordings come back from JSON stores)', async () => {
     const recorded: ModelCallRecord = { messages: [{ content: 'hi', role: 'user' } as ChatMessage], result: generateResult({ text: 'ok' }) };
     const model = new RecordedLanguageModel([JSON.parse(JSON.stringify(recorded)) as ModelCallRecord], { match: 'exact' });

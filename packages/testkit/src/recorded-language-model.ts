@@ -86,11 +86,13 @@ class Replay {
       if (this.whenExhausted === 'repeat-last' && this.results.length > 0) return this.results.at(-1)!;
       throw new ModelBackendError(`RecordedLanguageModel has no recording left for model call #${callIndex} (it holds ${this.results.length}).`, { details: { callIndex } });
     }
-    const index = this.next++;
+    const index = this.next;
     if (this.match === 'exact') {
+      // A request that diverges gets no answer, so it uses up no recording.
       const expected = this.keys[index]!;
       if (canonicalJson(messages) !== expected) throw divergence(callIndex, messages, JSON.parse(expected) as ChatMessage[], `recording ${index}`);
     }
+    this.next++;
     this.used[index] = true;
     return this.results[index]!;
   }

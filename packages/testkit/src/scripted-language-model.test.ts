@@ -64,4 +64,20 @@ describe('ScriptedLanguageModel', () => {
     await expect(aborted).rejects.toBeInstanceOf(AbortedError);
     await expect(model.generate(request('z', controller.signal))).rejects.toBeInstanceOf(AbortedError);
   });
+
+  it('rejects with AbortedError when aborted while its script was answering, latency or not', async () => {
+    for (const latency of [undefined, 0]) {
+      const controller = new AbortController();
+      let release: () => void = () => {};
+      const model = new ScriptedLanguageModel(async () => {
+        await new Promise<void>((resolve) => (release = resolve));
+        return 'late';
+      }, latency === undefined ? {} : { latency });
+      const answer = model.generate(request('x', controller.signal));
+      await Promise.resolve();
+      controller.abort();
+      release();
+      await expect(answer).rejects.toBeInstanceOf(AbortedError);
+    }
+  });
 });

@@ -67,6 +67,8 @@ export class ScriptedLanguageModel implements LanguageModel {
     const answer = await this.respond(request, callIndex);
     const result = typeof answer === 'string' ? generateResult({ text: answer }) : answer;
     if (this.latency) await this.latency.wait(request, result, request.signal);
+    // Aborted while the script was answering: a backend would not deliver the answer either.
+    else if (request.signal?.aborted) throw new AbortedError('The model call was aborted.');
     return result;
   }
 }

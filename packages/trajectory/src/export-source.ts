@@ -30,12 +30,7 @@ export class ExportSource {
     this.validationFraction = validationFraction;
   }
 
-  /** The selected episodes, each counted as exported, with its split. */
-  *episodes(): Generator<{ readonly episode: ExportEpisode; readonly split: DatasetSplit }, void, undefined> {
-    for (const episode of this.#reader.episodes(this.filter)) yield { episode, split: this.take(episode) };
-  }
-
-  /** The selected episodes, not counted: a format that may leave some out calls `take` for those it writes. */
+  /** The selected episodes, not counted: a format counts those it writes with `take`. */
   *selectedEpisodes(): Generator<ExportEpisode, void, undefined> {
     yield* this.#reader.episodes(this.filter);
   }

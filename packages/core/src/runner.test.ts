@@ -1,7 +1,7 @@
 // The runner: concurrency limit, deterministic seeds, progress events, summaries.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, StoreError, type DecisionInput, type EpisodeRecord, type RunRecord, type TrajectoryStore } from '@worldloop/spec';
-import { LineWorldEnvironment, ScriptedPolicy } from '@worldloop/testkit';
+import { ConfigError, StoreError, type DecisionInput, type EpisodeRecord } from '@worldloop/spec';
+import { LineWorldEnvironment, ScriptedPolicy, stubTrajectoryStore } from '@worldloop/testkit';
 import { Agent } from './agent.js';
 import { ExpertPolicy } from './expert-policy.js';
 import { RandomPolicy } from './random-policy.js';
@@ -84,22 +84,14 @@ describe('Runner', () => {
     const calls: string[] = [];
     let appended = 0;
     let episodes = 0;
-    const store: TrajectoryStore = {
-      createRun: async (run) => ({ ...run, id: 1, status: 'running', startedAt: 0 }) as RunRecord,
+    const store = stubTrajectoryStore({
       endRun: async (_id, status) => void calls.push(`endRun:${status}`),
       startEpisode: async (episode) => ({ ...episode, id: ++episodes, status: 'running', startedAt: 0 }) as EpisodeRecord,
       appendStep: async () => {
         if (++appended > 5) throw new StoreError('disk full');
       },
       endEpisode: async () => void calls.push('endEpisode'),
-      flush: async () => {},
-      getRun: async () => undefined,
-      listRuns: async () => [],
-      getEpisode: async () => undefined,
-      listEpisodes: async () => [],
-      readSteps: async function* () {},
-      close: async () => {},
-    };
+    });
     let closed = 0;
     const agent = new Agent({ policy: new RandomPolicy(), store, maxSteps: 50 });
     const run = new Runner(agent).run({
@@ -121,11 +113,11 @@ describe('Runner', () => {
   });
 
   it('closes the environments it made when the store cannot create the run, or a later one cannot be made', async () => {
-    const store = {
+    const store = stubTrajectoryStore({
       createRun: async () => {
         throw new StoreError('database is locked');
       },
-    } as unknown as TrajectoryStore;
+    });
     let made = 0;
     let closed = 0;
     const createEnvironment = (): LineWorldEnvironment => {
@@ -183,18 +175,16 @@ describe('Runner', () => {
   it('runs only the given episode indices, each with its own seed, into an existing run when given one (a resume)', async () => {
     const started: { runId: number; episodeIndex: number; seed: number }[] = [];
     const calls: string[] = [];
-    const store = {
+    const store = stubTrajectoryStore({
       createRun: async () => {
         throw new Error('a resume must not create a run');
       },
-      endRun: async (runId: number, status: string) => void calls.push(`endRun:${runId}:${status}`),
-      startEpisode: async (episode: { runId: number; episodeIndex: number; seed: number }) => {
+      endRun: async (runId, status) => void calls.push(`endRun:${runId}:${status}`),
+      startEpisode: async (episode) => {
         started.push({ runId: episode.runId, episodeIndex: episode.episodeIndex, seed: episode.seed });
         return { ...episode, id: started.length, status: 'running', startedAt: 0 } as EpisodeRecord;
       },
-      appendStep: async () => {},
-      endEpisode: async () => {},
-    } as unknown as TrajectoryStore;
+    });
     const summary = await new Runner(new Agent({ policy: new ExpertPolicy(), store })).run({
       createEnvironment: () => new LineWorldEnvironment(),
       episodes: 10,

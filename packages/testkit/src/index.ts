@@ -13,3 +13,4 @@ export * from './in-memory-memory-store.js';
 export * from './memory-store-conformance.js';
 export * from './gated-child-process.js';
 export * from './print-line-sync.js';
+export * from './stub-trajectory-store.js';

@@ -4,8 +4,8 @@
 import { InMemorySpanExporter, SimpleSpanProcessor, BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { Agent, defineTool, EpisodeReflection, LlmPolicy, Runner, RuleReflector, ToolRegistry } from '@worldloop/core';
-import { AbortedError, ModelBackendError, StoreError, type EpisodeRecord, type RunRecord, type TrajectoryStore } from '@worldloop/spec';
-import { generateResult, InMemoryMemoryStore, LineWorldEnvironment, ScriptedLanguageModel, ScriptedPolicy } from '@worldloop/testkit';
+import { AbortedError, ModelBackendError, StoreError } from '@worldloop/spec';
+import { generateResult, InMemoryMemoryStore, LineWorldEnvironment, ScriptedLanguageModel, ScriptedPolicy, stubTrajectoryStore } from '@worldloop/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AgentTracing } from './agent-tracing.js';
@@ -169,22 +169,11 @@ describe('AgentTracing', () => {
 describe('AgentTracing, uneven paths', () => {
   it('ends the spans of an episode that never announced its end (its store failed to end it) when the run ends', async () => {
     // A store that cannot end the episode: the StoreError fails the run before `episode-end`.
-    const store: TrajectoryStore = {
-      createRun: async (run) => ({ ...run, id: 1, status: 'running', startedAt: 0 }) as RunRecord,
-      endRun: async () => {},
-      startEpisode: async (episode) => ({ ...episode, id: 1, status: 'running', startedAt: 0 }) as EpisodeRecord,
-      appendStep: async () => {},
+    const store = stubTrajectoryStore({
       endEpisode: async () => {
         throw new StoreError('the disk is full');
       },
-      flush: async () => {},
-      getRun: async () => undefined,
-      listRuns: async () => [],
-      getEpisode: async () => undefined,
-      listEpisodes: async () => [],
-      readSteps: async function* () {},
-      close: async () => {},
-    };
+    });
     const agent = new Agent({ policy: new ScriptedPolicy(['right', 'right']), store, maxSteps: 2 });
     new AgentTracing({ tracer }).attach(agent.events);
     await expect(new Runner(agent).run({ createEnvironment: () => new LineWorldEnvironment({ length: 5 }), episodes: 1 })).rejects.toThrow(/the disk is full/);

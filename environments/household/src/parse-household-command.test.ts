@@ -53,4 +53,21 @@ describe('parseHouseholdCommand', () => {
     const missingNumber = parseHouseholdCommand('go to fridge');
     expect(!missingNumber.ok && missingNumber.reason).toContain('"fridge 1"');
   });
+
+  it('says which word joins the names when only that word is wrong, not that the names are', () => {
+    const wrongJoiner = parseHouseholdCommand('take mug 1 with sinkbasin 1');
+    expect(wrongJoiner.ok).toBe(false);
+    if (!wrongJoiner.ok) {
+      expect(wrongJoiner.reason).toContain('"take Y from X"');
+      expect(wrongJoiner.reason).not.toContain('by kind and number');
+    }
+    const cool = parseHouseholdCommand('cool apple 1 in fridge 1');
+    expect(!cool.ok && cool.reason).toContain('"cool Y with X"');
+  });
+
+  it('forgives "a" and "an" before names too, as the observations write them ("you see a mug 1")', () => {
+    expect(canonical('take a mug 1 from the countertop 1')).toBe('take mug 1 from countertop 1');
+    expect(canonical('put an apple 1 in a fridge 1')).toBe('put apple 1 in/on fridge 1');
+    expect(canonical('go to a cabinet 2')).toBe('go to cabinet 2');
+  });
 });

@@ -1,5 +1,5 @@
 // Parses command text into a HouseholdCommand: syntax only (whether it does anything is the
-// world's business). Case, extra spaces, a trailing period and "the" before names are forgiven.
+// world's business). Case, extra spaces, a trailing period and "the", "a" or "an" before names are forgiven.
 import type { HouseholdCommand } from './household-command.js';
 
 /** A parsed command, or why the text is not one. */
@@ -7,7 +7,7 @@ export type ParsedHouseholdCommand =
   | { readonly ok: true; readonly command: HouseholdCommand }
   | { readonly ok: false; readonly reason: string };
 
-const name = '(?:the )?([a-z]+ \\d+)';
+const name = '(?:(?:the|an|a) )?([a-z]+ \\d+)';
 const single = new RegExp(`^(go to|goto|open|close|examine|use) ${name}$`);
 const paired = new RegExp(`^(take|put|move|clean|heat|cool) ${name} (from|in/on|in|on|into|onto|to|with|using) ${name}$`);
 const joinerOf: Readonly<Record<string, readonly string[]>> = {
@@ -45,7 +45,12 @@ export function parseHouseholdCommand(text: unknown): ParsedHouseholdCommand {
     return { ok: true, command: { verb, target: one[2]! } };
   }
   const two = paired.exec(normalized);
-  if (two && joinerOf[two[1]!]!.includes(two[3]!)) {
+  if (two) {
+    const joiners = joinerOf[two[1]!]!;
+    if (!joiners.includes(two[3]!)) {
+      const words = joiners.map((joiner) => `"${joiner}"`).join(' or ');
+      return { ok: false, reason: `"${two[1]}" joins its names with ${words}, not "${two[3]}": "${two[1]} Y ${joiners[0]} X"; the forms are ${householdCommandForms}` };
+    }
     const verb = two[1] === 'move' ? 'put' : (two[1] as 'take' | 'put' | 'clean' | 'heat' | 'cool');
     return { ok: true, command: { verb, object: two[2]!, receptacle: two[4]! } };
   }

@@ -33,4 +33,12 @@ describe('parseCommand', () => {
     const missingCount = parseCommand('craft 4 stick using 2 planks, oak logs');
     expect(missingCount.kind === 'invalid' && missingCount.reason).toContain('"oak logs"');
   });
+
+  it('refuses a command whose item is only a number (the item was left out), rather than spending a step on it', () => {
+    for (const action of ['craft 4 using 1 oak logs', 'craft 1  using 1 oak logs', 'get 2 4', 'craft 4 oak planks using 1 4']) {
+      const parsed = parseCommand(action);
+      expect(parsed.kind, action).toBe('invalid');
+      if (parsed.kind === 'invalid') expect(parsed.reason, action).toMatch(/item/);
+    }
+  });
 });

@@ -40,6 +40,11 @@ function parseCount(text: string, where: string): number | string {
   return count;
 }
 
+/** Whether a parsed item name is missing: empty, or only a number (a count with no item after it). */
+function missingItem(item: string): boolean {
+  return item === '' || /^\d+$/.test(item);
+}
+
 /** Trims, lower-cases, collapses whitespace and drops a trailing period or exclamation mark. */
 export function normalizeCommand(text: string): string {
   return text.trim().toLowerCase().replace(/\s+/g, ' ').replace(/[.!]+$/, '').trim();
@@ -55,7 +60,7 @@ export function parseCommand(action: unknown): ParsedCommand {
     const count = parseCount(get[1]!, 'get');
     if (typeof count === 'string') return invalid(count);
     const item = normalizeItemName(get[2]!);
-    if (item === '') return invalid(`get needs an item after the count; ${usage}`);
+    if (missingItem(item)) return invalid(`get needs an item after the count; ${usage}`);
     return { kind: 'get', count, item, canonical: `get ${count} ${item}` };
   }
   const craft = craftPattern.exec(text);
@@ -70,7 +75,7 @@ export function parseCommand(action: unknown): ParsedCommand {
       output = counted[2]!;
     }
     output = normalizeItemName(output);
-    if (output === '') return invalid(`craft needs the item to make before "using"; ${usage}`);
+    if (missingItem(output)) return invalid(`craft needs the item to make before "using"; ${usage}`);
     const parts = craft[2]!.split(',').map((part) => part.trim());
     if (parts.length > maximumIngredients) return invalid(`craft takes at most ${maximumIngredients} ingredients, got ${parts.length}`);
     const inputs: Ingredient[] = [];
@@ -80,7 +85,7 @@ export function parseCommand(action: unknown): ParsedCommand {
       const count = parseCount(ingredient[1]!, 'ingredient');
       if (typeof count === 'string') return invalid(count);
       const item = normalizeItemName(ingredient[2]!);
-      if (item === '') return invalid(`each ingredient is "<n> <item>", got "${part}"; ${usage}`);
+      if (missingItem(item)) return invalid(`each ingredient is "<n> <item>", got "${part}"; ${usage}`);
       inputs.push({ item, count });
     }
     const canonical = `craft ${outputCount === undefined ? '' : `${outputCount} `}${output} using ${inputs.map((input) => `${input.count} ${input.item}`).join(', ')}`;

@@ -74,6 +74,11 @@ interface TextcraftSnapshotData {
   readonly ended: boolean;
   readonly succeeded: boolean;
   readonly text: string;
+  /**
+   * The expert's plan still being followed (its remaining commands), when there is one: a fresh
+   * plan from the same inventory may choose other recipes, so restoring it keeps the expert exact.
+   */
+  readonly expertPlan?: readonly string[];
 }
 
 const curatedBook = new RecipeBook(curatedRecipeBook);
@@ -217,11 +222,14 @@ export class TextcraftEnvironment implements Environment<TextcraftObservation, s
     return this.expertPlan?.[this.expertIndex];
   }
 
-  /** The exact state: the world (the book unless curated), inventory in order, counters, last reply. JSON-safe. */
+  /**
+   * The exact state: the world (the book unless curated), inventory in order, counters, last reply,
+   * and the rest of the expert's plan while the episode follows it (so `expertAction` agrees after `restore`). JSON-safe.
+   */
   snapshot(): EnvSnapshot {
     const task = this.task;
     if (task === undefined) throw new EnvironmentStateError(`snapshot() was called before reset() on ${this.id}; call reset() first.`);
-    const data: TextcraftSnapshotData = {
+    const data: { -readonly [K in keyof TextcraftSnapshotData]: TextcraftSnapshotData[K] } = {
       seed: this.seed,
       goal: task.goal,
       commands: task.commands.slice(),
@@ -234,6 +242,9 @@ export class TextcraftEnvironment implements Environment<TextcraftObservation, s
       succeeded: this.succeeded,
       text: this.latestObservation!.text,
     };
+    if (this.expertPlan !== undefined && this.expertInventory === this.inventory && this.expertIndex < this.expertPlan.length) {
+      data.expertPlan = this.expertPlan.slice(this.expertIndex);
+    }
     return { environmentId: this.id, version: snapshotVersion, data };
   }
 
@@ -247,6 +258,11 @@ export class TextcraftEnvironment implements Environment<TextcraftObservation, s
     const task: CraftingTask = { goal: data.goal, book, commands: data.commands.slice(), depth: data.depth };
     this.seed = data.seed;
     this.begin(task, new Map(data.inventory.map(([item, count]) => [item, count] as const)), data.stepCount, data.maxSteps, data.ended, data.succeeded);
+    if (Array.isArray(data.expertPlan) && data.expertPlan.every((command) => typeof command === 'string')) {
+      this.expertPlan = data.expertPlan.slice();
+      this.expertIndex = 0;
+      this.expertInventory = this.inventory;
+    }
     this.observe(data.text);
   }
 

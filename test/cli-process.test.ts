@@ -1,5 +1,5 @@
 // The `worldloop` command as a real process: killed with SIGKILL mid-run, everything it recorded
-// stays readable; interrupted with SIGINT, it ends the run as aborted with exit code 130.
+// stays readable; interrupted with SIGINT or SIGTERM, it ends the run as aborted with exit code 130.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,11 +61,11 @@ describe('worldloop run as a process', () => {
     await store.close();
   });
 
-  it('ends the run as aborted with exit code 130 on SIGINT', async () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('ends the run as aborted with exit code 130 on %s', async (signalName) => {
     const db = join(directory, 'interrupted.db');
     const run = startLongRun(db);
     await run.progressed;
-    run.child.kill('SIGINT');
+    run.child.kill(signalName);
     const { code } = await run.exited;
     expect(code, run.errors()).toBe(130);
     expect(run.output()).toContain('(run aborted)');

@@ -220,4 +220,17 @@ describe('worldloop stats', () => {
     expect(await main(['stats', '--db', db, '--limit', '3'], bad)).toBe(2);
     expect(bad.errors()).toMatch(/worldloop stats does not take --limit/);
   });
+
+  it('does not split an environment id holding a URL (an AgentGym server) into family and task', async () => {
+    const db = join(directory, 'agentgym.db');
+    const store = new SqliteTrajectoryStore({ path: db });
+    const environmentId = 'agentgym:http://127.0.0.1:38411#textcraft';
+    const run = await store.createRun({ environmentId, policy: 'random', episodesRequested: 1, baseSeed: 0, concurrency: 1, config: {}, worldloopVersion: '0' });
+    const episode = await store.startEpisode({ runId: run.id, episodeIndex: 0, seed: 0, environmentId });
+    await store.endEpisode(episode.id, { status: 'finished', success: true, totalReward: 1, stepCount: 0, invalidActionCount: 0, terminated: true, truncated: false });
+    await store.close();
+    const io = captureIo(directory);
+    expect(await main(['stats', '--db', db], io)).toBe(0);
+    expect(io.output().split('\n')[2]).toMatch(/^agentgym:http:\/\/127\.0\.0\.1:38411#textcraft\s+-\s+1\s+0\s+100\.0%/);
+  });
 });

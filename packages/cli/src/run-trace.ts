@@ -29,7 +29,8 @@ export class RunTrace {
     const total = report.exportedBatches + report.failedBatches;
     if (report.failedBatches > 0 || report.lastError !== undefined) {
       this.io.stderr.write(`trace: ${report.failedBatches} of ${total} batches of spans could not be exported to ${this.exported.destination}: ${report.lastError?.message ?? 'unknown error'}\n`);
-    } else {
+    } else if (total > 0) {
+      // Nothing to say when nothing ran (a resume refused before its first episode).
       this.io.stdout.write(`trace: ${total} batch${total === 1 ? '' : 'es'} of spans exported to ${this.exported.destination}\n`);
     }
   }

@@ -60,6 +60,44 @@ describe('Runner', () => {
     expect(summary.episodes).toHaveLength(4);
   });
 
+  it('stops after maxConsecutiveFailures failed episodes in a row (a server gone), leaving the rest unrun, and goes on while failures are broken by a success', async () => {
+    let serverUp = true;
+    const createEnvironment = () => {
+      const environment = new LineWorldEnvironment();
+      const reset = environment.reset.bind(environment);
+      environment.reset = async (options) => {
+        if (!serverUp) throw new Error('connect ECONNREFUSED 127.0.0.1:36001');
+        return reset(options);
+      };
+      return environment;
+    };
+    const agent = new Agent({ policy: new ExpertPolicy() });
+    agent.events.on('episode-end', ({ episode }) => {
+      if (episode.episodeIndex === 4) serverUp = false;
+    });
+    const run = new Runner(agent).run({ createEnvironment, episodes: 100, concurrency: 2, maxConsecutiveFailures: 5 });
+    await expect(run).rejects.toThrow(/5 episodes in a row failed \(the last: reset failed: connect ECONNREFUSED 127\.0\.0\.1:36001\); the run stops here/);
+    const ended: string[] = [];
+    const again = new Agent({ policy: new ExpertPolicy() });
+    again.events.on('episode-end', ({ outcome }) => ended.push(outcome.status));
+    serverUp = true;
+    // Failures broken by successes never stop a run.
+    let calls = 0;
+    const flaky = () => {
+      const environment = new LineWorldEnvironment();
+      const reset = environment.reset.bind(environment);
+      environment.reset = async (options) => {
+        if (calls++ % 2 === 0) throw new Error('flaky');
+        return reset(options);
+      };
+      return environment;
+    };
+    const summary = await new Runner(again).run({ createEnvironment: flaky, episodes: 20, maxConsecutiveFailures: 2 });
+    expect(summary.episodes).toHaveLength(20);
+    expect(ended.filter((status) => status === 'failed')).toHaveLength(10);
+    await expect(new Runner(again).run({ createEnvironment, episodes: 1, maxConsecutiveFailures: 0 })).rejects.toThrow(/maxConsecutiveFailures must be a positive integer or Infinity, got 0/);
+  });
+
   it('ends and announces the run when an environment fails to close, reporting the failure as an error event', async () => {
     const agent = new Agent({ policy: new ExpertPolicy() });
     const errors: string[] = [];

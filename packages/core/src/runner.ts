@@ -10,6 +10,7 @@ import {
   type RunProgress,
   type RunStatus,
   type VectorEnvironment,
+  WorldloopError,
 } from '@worldloop/spec';
 import type { Agent, EpisodeResult } from './agent.js';
 import { deriveSeed } from './seeded-random.js';
@@ -59,7 +60,18 @@ export interface RunOptions<Obs extends Observation = Observation, Act = string>
   readonly writer?: string;
   /** How often `run-progress` is emitted at most, in milliseconds (default 250; every episode end when 0). */
   readonly progressIntervalMs?: number;
+  /**
+   * Episodes in a row that may fail (status `failed`: an environment or backend that cannot be
+   * reached, a policy that throws) before the run stops (default 10; `Infinity` never stops). The
+   * episodes in flight then end as aborted, the run as failed with a `WorldloopError`
+   * (`consecutive-failures`), and what was not run is left for a resume, rather than every remaining
+   * episode failing in turn against a server that is down.
+   */
+  readonly maxConsecutiveFailures?: number;
 }
+
+/** Episodes in a row that may fail before a run stops, unless `maxConsecutiveFailures` says otherwise. */
+export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 10;
 
 /** Figures of a finished run. Success rate counts episodes whose environment reported success. */
 export interface RunSummary {
@@ -95,6 +107,10 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
     if (!Number.isInteger(episodes) || episodes < 1) throw new ConfigError(`episodes must be a positive integer, got ${episodes}.`);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError(`concurrency must be a positive integer, got ${concurrency}.`);
     if (options.maxSteps !== undefined && (!Number.isInteger(options.maxSteps) || options.maxSteps < 1)) throw new ConfigError(`maxSteps must be a positive integer, got ${options.maxSteps}.`);
+    const limit = options.maxConsecutiveFailures;
+    if (limit !== undefined && !(limit === Infinity || (Number.isInteger(limit) && limit >= 1))) {
+      throw new ConfigError(`maxConsecutiveFailures must be a positive integer or Infinity, got ${limit}.`);
+    }
     const indices = options.episodeIndices ?? Array.from({ length: episodes }, (_, index) => index);
     if (options.episodeIndices !== undefined) checkEpisodeIndices(options.episodeIndices, episodes);
     const baseSeed = options.baseSeed ?? 0;
@@ -158,6 +174,8 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
     const onOuterAbort = (): void => stop.abort(options.signal?.reason);
     if (options.signal?.aborted) stop.abort(options.signal.reason);
     options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    const maxConsecutiveFailures = options.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
+    let consecutiveFailures = 0;
     const worker = async (environment: Environment<Obs, Act>): Promise<void> => {
       while (next < toRun && !stop.signal.aborted) {
         await new Promise((resolve) => setImmediate(resolve)); // let signals and I/O in between episodes
@@ -176,6 +194,15 @@ export class Runner<Obs extends Observation = Observation, Act = string> {
         finished++;
         if (result.outcome.success) successes++;
         stepsTaken += result.outcome.stepCount;
+        if (result.outcome.status === 'failed') consecutiveFailures++;
+        else if (result.outcome.status === 'finished') consecutiveFailures = 0;
+        if (consecutiveFailures >= maxConsecutiveFailures && !stop.signal.aborted) {
+          throw new WorldloopError(
+            'consecutive-failures',
+            `${consecutiveFailures} episodes in a row failed (the last: ${result.outcome.error ?? 'no message'}); the run stops here so the rest is not spent the same way. Fix the cause, then resume the run.`,
+            { details: { consecutiveFailures, lastError: result.outcome.error ?? null } },
+          );
+        }
         const now = performance.now();
         if (now - lastProgressAt >= progressIntervalMs || finished === toRun) {
           lastProgressAt = now;

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sampleEpisode, sampleOutcome, sampleRun, minimalStep } from './fixtures/sample-records.js';
 import { resumeRun } from './resume-run.js';
 import { SqliteTrajectoryStore } from './sqlite-trajectory-store.js';
-import { WriterProcess } from './writer-process.js';
+import { parseProcessStat, WriterProcess } from './writer-process.js';
 
 let store: SqliteTrajectoryStore;
 beforeEach(() => {
@@ -115,5 +115,13 @@ describe('WriterProcess', () => {
     expect(WriterProcess.parse(`{"host":"${me.host}","pid":0}`)).toBeUndefined();
     expect(WriterProcess.parse(`{"host":"${me.host}","pid":-1}`)).toBeUndefined();
     expect(WriterProcess.parse(undefined)).toBeUndefined();
+  });
+
+  it('reads a process’s state and start time from /proc/<pid>/stat, command names with spaces and parentheses included', () => {
+    // A zombie: killed, its parent has not reaped it yet (isAlive counts it dead).
+    const zombie = '4821 (node (worldloop) run) Z 1 4821 4821 0 -1 4194828 0 0 0 0 0 0 0 0 20 0 1 0 987654 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0';
+    expect(parseProcessStat(zombie, 'boot')).toEqual({ state: 'Z', startTime: 'boot:987654' });
+    expect(parseProcessStat('1 (init) S 0 1 1 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 42 0', 'b')).toEqual({ state: 'S', startTime: 'b:42' });
+    expect(parseProcessStat('garbage', 'b')).toBeUndefined();
   });
 });

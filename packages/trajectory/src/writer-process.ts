@@ -23,7 +23,7 @@ export class WriterProcess {
 
   /** This process. */
   static current(): WriterProcess {
-    return new WriterProcess(hostname(), process.pid, processStartTime(process.pid));
+    return new WriterProcess(hostname(), process.pid, processStat(process.pid)?.startTime);
   }
 
   /** The writer recorded as `text`, or undefined when there is none or it is not one of ours. */
@@ -58,22 +58,30 @@ export class WriterProcess {
       // EPERM: it exists but belongs to another user.
       if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
     }
+    const stat = processStat(this.pid);
+    // A zombie (killed, not yet reaped by its parent) writes nothing any more: it is not a writer.
+    if (stat?.state === 'Z' || stat?.state === 'X') return false;
     if (this.startTime === undefined) return true;
-    const now = processStartTime(this.pid);
-    return now === undefined || now === this.startTime;
+    return stat === undefined || stat.startTime === this.startTime;
   }
 }
 
-/** `<boot id>:<start time in clock ticks since boot>` of a Linux process; undefined elsewhere or when it is gone. */
-function processStartTime(pid: number): string | undefined {
+/**
+ * The state letter (`R`, `S`, `Z` for a zombie, ...) and `<boot id>:<start time in clock ticks since
+ * boot>` of a Linux process; undefined elsewhere or when it is gone.
+ */
+function processStat(pid: number): { readonly state: string; readonly startTime: string } | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces and parentheses): state is field 3, starttime 22.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = fields[19];
-    const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-    return ticks === undefined ? undefined : `${bootId}:${ticks}`;
+    return parseProcessStat(readFileSync(`/proc/${pid}/stat`, 'utf8'), readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
   } catch {
     return undefined;
   }
+}
+
+/** The state and start time of `/proc/<pid>/stat` text: fields after the command name (which may hold spaces and parentheses), state field 3, starttime 22. */
+export function parseProcessStat(stat: string, bootId: string): { readonly state: string; readonly startTime: string } | undefined {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const state = fields[0];
+  const ticks = fields[19];
+  return state === undefined || ticks === undefined ? undefined : { state, startTime: `${bootId}:${ticks}` };
 }

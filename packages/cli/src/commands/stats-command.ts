@@ -57,9 +57,12 @@ export async function statsCommand(io: CliIo, flags: StatsFlags): Promise<number
   }
 }
 
-/** One table row: the environment id split into its family and task (`gridworld`, `GoToLocal-v0`). */
+/**
+ * One table row: the environment id split into its family and task (`gridworld`, `GoToLocal-v0`);
+ * an id with a URL in it (`agentgym:http://host:port#name`) is not split.
+ */
 function statisticsRow(row: EpisodeStatistics): (string | number)[] {
-  const slash = row.environmentId.indexOf('/');
+  const slash = row.environmentId.includes('://') ? -1 : row.environmentId.indexOf('/');
   const tokens = row.promptTokens + row.completionTokens;
   const hasTokens = row.modelCallsWithUsage > 0;
   return [

@@ -96,7 +96,7 @@ describe('worldloop export', () => {
     for (const out of ['kept.db', './kept.db', join(directory, 'kept.db')]) {
       const { io, errors } = capture();
       expect(await main(['export', '--db', 'kept.db', '--format', 'transitions', '--out', out, '--force'], io)).toBe(2);
-      expect(errors()).toMatch(/--out .*kept\.db is the database --db reads/);
+      expect(errors()).toMatch(/kept\.db is the trajectory database being exported \(.*kept\.db\); choose another --out/);
     }
     const { io, output } = capture();
     expect(await main(['episodes', '--db', 'kept.db'], io)).toBe(0);

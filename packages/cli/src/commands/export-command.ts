@@ -1,7 +1,6 @@
 // `worldloop export`: writes recorded episodes as a training dataset (JSONL or Parquet) with a
 // dataset card beside each file. Exit 2 for bad flags, a missing or newer database, an output that
 // exists without --force; exit 0 with a warning on stderr when the filters match nothing.
-import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError } from '@worldloop/spec';
 import { datasetFormat, datasetFormats, exportDataset, type ExportFilter } from '@worldloop/trajectory';
@@ -40,15 +39,10 @@ export async function exportCommand(io: CliIo, flags: ExportFlags): Promise<numb
     ...(flags['max-steps'] !== undefined ? { maximumSteps: integerOption('max-steps', flags['max-steps'], 0, { min: 0 }) } : {}),
   };
   const validationFraction = numberOption('validation-fraction', flags['validation-fraction'], { min: 0, max: 0.99 }) ?? 0;
-  const databasePath = resolve(io.cwd, flags.db ?? DEFAULT_DATABASE_PATH);
-  const outputPath = resolve(io.cwd, out);
-  // Writing the dataset over the database it reads would truncate it (and --force would allow it).
-  if (sameFile(outputPath, databasePath)) {
-    throw new ConfigError(`--out ${outputPath} is the database --db reads; give the dataset another file, e.g. --out data/${format.name}.${format.file.kind}.`);
-  }
+  // exportDataset refuses an --out that is the database itself (or its WAL, or a link to it).
   const result = exportDataset(format, {
-    databasePath,
-    outputPath,
+    databasePath: resolve(io.cwd, flags.db ?? DEFAULT_DATABASE_PATH),
+    outputPath: resolve(io.cwd, out),
     filter,
     validationFraction,
     overwrite: flags.force === true,
@@ -64,16 +58,6 @@ export async function exportCommand(io: CliIo, flags: ExportFlags): Promise<numb
   for (const path of result.companionPaths) io.stdout.write(`updated ${shown(path)}\n`);
   if (result.warning !== undefined) io.stderr.write(`worldloop: warning: ${result.warning}\n`);
   return 0;
-}
-
-/** Whether two absolute paths name one file (through links too, when it exists). */
-function sameFile(a: string, b: string): boolean {
-  if (a === b) return true;
-  try {
-    return realpathSync(a) === realpathSync(b);
-  } catch {
-    return false;
-  }
 }
 
 /** `--min-reward X`: any finite number. */

@@ -21,16 +21,6 @@ export interface VectorFilters {
   readonly until: number | undefined;
 }
 
-/** One memory's entry in the index: its id, the columns filters apply to, and its unit-length embedding. */
-export interface VectorEntry {
-  readonly memoryId: number;
-  readonly namespaceId: number;
-  readonly kindCode: number;
-  readonly createdAt: number;
-  readonly episodeId: number | null;
-  readonly vector: Float32Array;
-}
-
 /** Stored in the episode_id metadata column for memories without an episode (vec0 metadata cannot be NULL). */
 const noEpisode = -1;
 /** The code in the index (hyperplane-code.ts); recorded, so that a change of code is detected, not mixed. */
@@ -54,7 +44,6 @@ const largestK = 4096;
 export class MemoryVectorIndex {
   readonly dimension: number;
   readonly #database: Database.Database;
-  readonly #insert: MultiRowInsert;
   readonly #queries = new Map<string, Database.Statement>();
   readonly #sample: CodeSample;
   readonly #lastMemoryId: Database.Statement;
@@ -107,14 +96,8 @@ export class MemoryVectorIndex {
         }
       })
       .immediate();
-    this.#insert = prepareInsert(database);
     this.#sample = new CodeSample(database.prepare('SELECT namespace_id, kind, created_at, episode_id, code FROM memory_vector_index WHERE memory_id = ?') as SampleSource);
     this.#lastMemoryId = database.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'memories'").pluck();
-  }
-
-  /** Adds the codes of memories (inside the caller's transaction), several rows per statement. */
-  addMany(entries: readonly VectorEntry[]): void {
-    addCodes(this.#insert, entries);
   }
 
   /**
@@ -182,26 +165,20 @@ function createIndexTable(database: Database.Database, dimension: number): void 
   `);
 }
 
-function prepareInsert(database: Database.Database): MultiRowInsert {
+/** The multi-row INSERT of index rows (memory_id, namespace_id, kind, created_at, episode_id, code), for `insertVectorIndexRows`. */
+export function prepareVectorIndexInsert(database: Database.Database): MultiRowInsert {
   const integer = 'CAST(? AS INTEGER)';
   return new MultiRowInsert(database, 'INSERT INTO memory_vector_index (memory_id, namespace_id, kind, created_at, episode_id, code)', `(${Array(5).fill(integer).join(', ')}, vec_bit(?))`, 6);
 }
 
 /**
- * Inserts the entries' rows, their codes computed into one buffer. better-sqlite3 binds every JS
- * number as a float, which vec0 refuses for integer columns: the statement casts them (cheaper than
- * a BigInt per value).
+ * Inserts index rows given as flat values, six per memory: id, namespace id, kind code, created_at,
+ * episode id (null for none) and the code's bytes. better-sqlite3 binds every JS number as a float,
+ * which vec0 refuses for integer columns: the statement casts them (cheaper than a BigInt per value).
+ * vec0 metadata cannot be NULL, so a missing episode is stored as -1.
  */
-function addCodes(insert: MultiRowInsert, entries: readonly VectorEntry[]): void {
-  if (entries.length === 0) return;
-  const codeBytes = hyperplaneCodeBits(entries[0]!.vector.length) / 8;
-  const codes = Buffer.alloc(entries.length * codeBytes);
-  const values: unknown[] = [];
-  for (let position = 0; position < entries.length; position++) {
-    const { memoryId, namespaceId, kindCode, createdAt, episodeId, vector } = entries[position]!;
-    writeHyperplaneCode(vector, codes, position * codeBytes);
-    values.push(memoryId, namespaceId, kindCode, createdAt, episodeId ?? noEpisode, codes.subarray(position * codeBytes, (position + 1) * codeBytes));
-  }
+export function insertVectorIndexRows(insert: MultiRowInsert, values: unknown[]): void {
+  for (let episode = 4; episode < values.length; episode += 6) values[episode] ??= noEpisode;
   insert.run(values);
 }
 
@@ -209,21 +186,18 @@ function addCodes(insert: MultiRowInsert, entries: readonly VectorEntry[]): void
 function rebuildIndex(database: Database.Database, dimension: number): void {
   database.exec('DROP TABLE memory_vector_index');
   createIndexTable(database, dimension);
-  const insert = prepareInsert(database);
+  const insert = prepareVectorIndexInsert(database);
   const page = database.prepare('SELECT id, namespace_id, kind, created_at, episode_id, embedding FROM memories WHERE id > ? ORDER BY id LIMIT ?');
+  const codeBytes = hyperplaneCodeBits(dimension) / 8;
   for (let after = 0; ; ) {
     const rows = page.all(after, rebuildPage) as { id: number; namespace_id: number; kind: MemoryKind; created_at: number; episode_id: number | null; embedding: Buffer }[];
-    addCodes(
-      insert,
-      rows.map((row) => ({
-        memoryId: row.id,
-        namespaceId: row.namespace_id,
-        kindCode: memoryKindCodes.get(row.kind)!,
-        createdAt: row.created_at,
-        episodeId: row.episode_id,
-        vector: readStoredEmbedding(row.embedding, dimension),
-      })),
-    );
+    const codes = Buffer.alloc(rows.length * codeBytes);
+    const values: unknown[] = [];
+    rows.forEach((row, position) => {
+      writeHyperplaneCode(readStoredEmbedding(row.embedding, dimension), codes, position * codeBytes);
+      values.push(row.id, row.namespace_id, memoryKindCodes.get(row.kind)!, row.created_at, row.episode_id, codes.subarray(position * codeBytes, (position + 1) * codeBytes));
+    });
+    insertVectorIndexRows(insert, values);
     if (rows.length < rebuildPage) return;
     after = rows[rows.length - 1]!.id;
   }

@@ -1,6 +1,7 @@
-// Tests across processes: two writers create and write one memory file at once, and nothing is
-// lost: every memory is in the table, the full-text index and the vector index, with contiguous
-// per-namespace sequence numbers. Children run under tsx.
+// Tests across processes, with each writer: two writers create and write one memory file at once,
+// and nothing is lost (every memory is in the table, the full-text index and the vector index, with
+// contiguous per-namespace sequence numbers); a process that never closes its store still exits,
+// its writes committed. Children run under tsx.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,17 +25,17 @@ afterEach(() => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-function startWriter(path: string, namespace: string, count: number, batchSize: number): GatedChildProcess {
-  const child = startGatedChild(childScript, [path, namespace, String(count), String(batchSize)], { cwd: packageDirectory });
+function startWriter(path: string, namespace: string, count: number, batchSize: number, ...options: string[]): GatedChildProcess {
+  const child = startGatedChild(childScript, [path, namespace, String(count), String(batchSize), ...options], { cwd: packageDirectory });
   children.push(child);
   return child;
 }
 
-describe('SqliteMemoryStore across processes', () => {
+describe.each(['inline', 'thread'])('SqliteMemoryStore across processes (writer %s)', (writer) => {
   it('loses nothing when two processes create and write one file at once', async () => {
     const path = join(directory, 'shared', 'memories.db');
     const count = 1500;
-    const writers = [startWriter(path, 'agent:one', count, 25), startWriter(path, 'agent:two', count, 25)];
+    const writers = [startWriter(path, 'agent:one', count, 25, writer), startWriter(path, 'agent:two', count, 25, writer)];
     await Promise.all(writers.map((writer) => writer.ready));
     for (const writer of writers) writer.go();
     for (const result of await Promise.all(writers.map((writer) => writer.exited))) expect(result, result.stderr).toMatchObject({ code: 0, stdout: expect.stringContaining(`done ${count}`) });
@@ -62,5 +63,16 @@ describe('SqliteMemoryStore across processes', () => {
       expect(hits[0]!.record).toMatchObject({ namespace, provenance: { stepIndex: 1234 } });
     }
     await store.close();
+  });
+
+  it('exits on its own, every write committed, when the store is never closed', async () => {
+    const path = join(directory, 'unclosed.db');
+    const child = startWriter(path, 'agent:one', 300, 100, writer, 'keep-open');
+    await child.ready;
+    child.go();
+    expect(await child.exited).toMatchObject({ code: 0, stdout: expect.stringContaining('done 300') });
+    const database = new Database(path, { readonly: true });
+    expect(database.prepare('SELECT count(*) FROM memories').pluck().get()).toBe(300);
+    database.close();
   });
 });

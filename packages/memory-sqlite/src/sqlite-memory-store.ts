@@ -11,9 +11,11 @@ import { HashedEmbedder } from './hashed-embedder.js';
 import { matchExpression, matchWords } from './match-expression.js';
 import { loadSqliteVec } from './load-sqlite-vec.js';
 import { memorySchema } from './memory-schema.js';
-import { MemoryVectorIndex, type VectorEntry, type VectorFilters } from './memory-vector-index.js';
-import { MultiRowInsert } from './multi-row-insert.js';
-import { dotStoredEmbedding, storedEmbeddingBytes, writeStoredEmbedding } from './stored-embedding.js';
+import { MemoryBatchWriter } from './memory-batch-writer.js';
+import { MemoryVectorIndex, type VectorFilters } from './memory-vector-index.js';
+import { MemoryWriterThread } from './memory-writer-thread.js';
+import { prepareMemoryChunk, type PreparedMemoryChunk } from './prepared-memory-chunk.js';
+import { dotStoredEmbedding } from './stored-embedding.js';
 import { defaultRecallWeights, rankCandidates, type ComponentScores, type RankingCandidate } from './recall-ranking.js';
 import { toUnitVector } from './unit-vector.js';
 
@@ -77,6 +79,16 @@ export type SqliteMemoryStoreOptions = SqliteDatabaseSource & {
    * (a disk failing, a file truncated by another program) is a signal rather than an error code.
    */
   readonly memoryMappedBytes?: number;
+  /**
+   * Where writes run their SQL. `inline` (default): on this connection, in the caller's thread.
+   * `thread`: in a worker thread with its own connection to the same file, for bulk loading; this
+   * thread still checks and embeds each batch and computes its vector codes, a chunk at a time,
+   * while the worker inserts the chunks before, and batches written without awaiting each other
+   * overlap further (embedding one while the worker commits another). Same results, same errors; at
+   * 1M memories about N times the inline rate (see the README's figures). Needs a database file (not
+   * `:memory:`); the worker starts in the background (tens of ms) and stops at `close()`.
+   */
+  readonly writer?: 'inline' | 'thread';
 };
 
 /** A candidate memory as read for scoring. */
@@ -158,8 +170,10 @@ export class SqliteMemoryStore implements MemoryStore {
   readonly #now: () => number;
   readonly #vectors: MemoryVectorIndex;
   readonly #statements: ReturnType<typeof prepareStatements>;
-  readonly #memoryRows: MultiRowInsert;
-  readonly #textRows: MultiRowInsert;
+  /** Writes batches on this connection (`writer: 'inline'`). */
+  readonly #writer: MemoryBatchWriter | undefined;
+  /** Writes batches in a worker thread (`writer: 'thread'`). */
+  readonly #writerThread: MemoryWriterThread | undefined;
   readonly #queries = new Map<string, Database.Statement>();
   readonly #namespaceIds = new Map<string, number>();
   readonly #defaults: { readonly limit: number; readonly weights: Readonly<Required<RecallWeights>> };
@@ -170,7 +184,11 @@ export class SqliteMemoryStore implements MemoryStore {
   readonly #lexicalMatchBudget: number;
   /** How many memories each word matched (capped at the budget + 1), and the last memory id then. */
   readonly #wordMatches = new Map<string, { readonly count: number; readonly lastId: number }>();
+  /** Set by `close`: new calls are refused from then on. */
   #closed = false;
+  /** Calls in progress (`close` waits for them), and the closing itself. */
+  readonly #calls = new Set<Promise<unknown>>();
+  #closing: Promise<void> = Promise.resolve();
 
   /** Opens (creating and migrating as needed) the store. Throws StoreError naming the path, ConfigError for bad options. */
   constructor(options: SqliteMemoryStoreOptions) {
@@ -192,6 +210,13 @@ export class SqliteMemoryStore implements MemoryStore {
     const memoryMappedBytes = options.memoryMappedBytes ?? largestMemoryMapBytes;
     checkOption('memoryMappedBytes', memoryMappedBytes, Number.isSafeInteger(memoryMappedBytes) && memoryMappedBytes >= 0, 'a whole number of bytes ≥ 0 (0 turns the map off)');
     checkOption('recall.vectorOversampling', this.#vectorOversampling, this.#vectorOversampling >= 1 && this.#vectorOversampling <= 100, 'a number from 1 to 100');
+    const writer = options.writer ?? 'inline';
+    checkOption('writer', writer, writer === 'inline' || writer === 'thread', '"inline" or "thread"');
+    if (writer === 'thread' && (options.database === undefined ? options.path === ':memory:' || options.path === '' : options.database.memory)) {
+      throw new ConfigError(`SqliteMemoryStore option writer "thread" needs a database file: a second connection cannot reach ${this.location === '' ? 'a temporary database' : this.location}. Use writer "inline", or a file path.`, {
+        details: { option: 'writer', value: writer },
+      });
+    }
 
     let database: Database.Database | undefined;
     try {
@@ -201,13 +226,8 @@ export class SqliteMemoryStore implements MemoryStore {
       runMigrations(database, memorySchema);
       this.#vectors = new MemoryVectorIndex(database, this.embedder, this.location);
       this.#statements = prepareStatements(database);
-      this.#memoryRows = new MultiRowInsert(
-        database,
-        'INSERT INTO memories (id, namespace_id, sequence, kind, text, payload, importance, created_at, run_id, episode_id, step_index, embedding)',
-        '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        12,
-      );
-      this.#textRows = new MultiRowInsert(database, 'INSERT INTO memories_fts (rowid, text)', '(?, ?)', 2);
+      this.#writer = writer === 'inline' ? new MemoryBatchWriter(database, this.location) : undefined;
+      this.#writerThread = writer === 'thread' ? new MemoryWriterThread(database.name, this.location) : undefined;
     } catch (error) {
       if (this.#ownsDatabase && database?.open) database.close();
       throw storeFailure('open the database', this.location, error, memoryFailure);
@@ -225,23 +245,49 @@ export class SqliteMemoryStore implements MemoryStore {
     if (!Array.isArray(memories)) throw new StoreError(`write takes a list of memories, not ${typeof memories}.`, { details: { reason: 'invalid-memory' } });
     const checked = memories.map(checkNewMemory);
     if (checked.length === 0) return [];
+    return this.#inProgress(this.#write(checked));
+  }
+
+  /** Embeds and writes a checked batch (`close` waits for it). */
+  async #write(checked: readonly CheckedNewMemory[]): Promise<readonly MemoryRecord[]> {
     const vectors = await this.#embeddings(checked);
-    this.#checkOpen('write memories');
+    const createdAt = Math.round(this.#now());
+    let firstId: number;
     try {
-      return this.#database
-        .transaction(() => {
-          const sequences = this.#reserveSequences(checked);
-          return this.#insertBatch(checked, vectors, sequences);
-        })
-        .immediate();
+      firstId =
+        this.#writerThread === undefined
+          ? this.#writer!.write([prepareMemoryChunk(checked, vectors, 0, checked.length, createdAt)])
+          : await this.#writerThread.write(threadChunks(checked, vectors, createdAt));
     } catch (error) {
       throw storeFailure(`write ${checked.length === 1 ? 'a memory' : `${checked.length} memories`}`, this.location, error, memoryFailure);
     }
+    return checked.map((memory, position) =>
+      toRecord(
+        {
+          id: firstId + position,
+          kind: memory.kind,
+          text: memory.text,
+          payload: memory.payload,
+          importance: memory.importance,
+          created_at: memory.createdAt ?? createdAt,
+          run_id: memory.runId,
+          episode_id: memory.episodeId,
+          step_index: memory.stepIndex,
+          namespace: memory.namespace,
+        },
+        memory.links,
+      ),
+    );
   }
 
   async recall(query: RecallQuery): Promise<readonly MemoryHit[]> {
     this.#checkOpen('recall memories');
     const checked = checkRecallQuery(query, this.#defaults);
+    return this.#inProgress(this.#recallChecked(checked));
+  }
+
+  /** Embeds the query text (when needed) and recalls (`close` waits for it). */
+  async #recallChecked(checked: CheckedRecallQuery): Promise<readonly MemoryHit[]> {
     let queryVector: Float32Array | undefined;
     if (checked.weights.vector > 0 && checked.embedding !== undefined) {
       queryVector = toUnitVector(checked.embedding, this.#vectors.dimension, 'The recall query embedding', `embed the query with the store's embedder ("${this.embedder.id}").`);
@@ -249,7 +295,6 @@ export class SqliteMemoryStore implements MemoryStore {
       const [embedded] = await this.embedder.embed([checked.text]);
       queryVector = toUnitVector(embedded!, this.#vectors.dimension, `The embedder's vector of the recall text`, `the embedder "${this.embedder.id}" returned a vector of the wrong length.`);
     }
-    this.#checkOpen('recall memories');
     try {
       return this.#recall(checked, queryVector);
     } catch (error) {
@@ -276,10 +321,27 @@ export class SqliteMemoryStore implements MemoryStore {
     }
   }
 
+  /**
+   * Closes the store. Calls made before it finish first (a write waiting for its embeddings still
+   * commits); calls made after it fail with a StoreError.
+   */
   async close(): Promise<void> {
-    if (this.#closed) return;
+    if (this.#closed) return this.#closing;
     this.#closed = true;
-    if (this.#ownsDatabase) this.#database.close();
+    this.#closing = (async () => {
+      await Promise.allSettled(this.#calls);
+      await this.#writerThread?.close();
+      if (this.#ownsDatabase) this.#database.close();
+    })();
+    return this.#closing;
+  }
+
+  /** Tracks a call that awaits something (the embedder, the writer thread) until it settles, for `close`. */
+  #inProgress<T>(call: Promise<T>): Promise<T> {
+    this.#calls.add(call);
+    const done = () => this.#calls.delete(call);
+    call.then(done, done);
+    return call;
   }
 
   /**
@@ -305,87 +367,6 @@ export class SqliteMemoryStore implements MemoryStore {
       (_, position) =>
         given[position] ?? toUnitVector(byPosition.get(position)!, this.#vectors.dimension, `The embedder's vector of memory ${position}`, `the embedder "${this.embedder.id}" returned a vector of the wrong length.`),
     );
-  }
-
-  /**
-   * The sequence number of each memory of a batch (inside the write transaction): one UPDATE per
-   * namespace of the batch rather than one per memory; within a namespace, in batch order.
-   */
-  #reserveSequences(memories: readonly CheckedNewMemory[]): number[] {
-    const counts = new Map<string, number>();
-    for (const { namespace } of memories) counts.set(namespace, (counts.get(namespace) ?? 0) + 1);
-    const next = new Map<string, number>();
-    for (const [namespace, count] of counts) {
-      const last = this.#statements.reserveSequences.pluck().get(count, this.#namespaceId(namespace)) as number;
-      next.set(namespace, last - count + 1);
-    }
-    return memories.map(({ namespace }) => {
-      const sequence = next.get(namespace)!;
-      next.set(namespace, sequence + 1);
-      return sequence;
-    });
-  }
-
-  /**
-   * Inserts a checked batch (inside the write transaction, sequences reserved) and returns its
-   * records. Ids are given, not left to AUTOINCREMENT: the batch takes the next ones after the
-   * largest id ever used (the transaction holds the write lock), so that its rows, texts and codes
-   * go in statements of many rows each. A link must name a memory that exists, or one earlier in
-   * the batch.
-   */
-  #insertBatch(memories: readonly CheckedNewMemory[], vectors: readonly Float32Array[], sequences: readonly number[]): MemoryRecord[] {
-    const statements = this.#statements;
-    const firstId = ((statements.selectLastId.pluck().get() as number | undefined) ?? 0) + 1;
-    const rows: unknown[] = [];
-    const texts: unknown[] = [];
-    const entries: VectorEntry[] = [];
-    const records: MemoryRecord[] = [];
-    const embeddingBytes = storedEmbeddingBytes(this.#vectors.dimension);
-    const embeddings = Buffer.allocUnsafe(memories.length * embeddingBytes);
-    for (let position = 0; position < memories.length; position++) {
-      const memory = memories[position]!;
-      const id = firstId + position;
-      for (const link of memory.links) {
-        if (link >= id || (link < firstId && statements.memoryExists.get(link) === undefined)) {
-          throw new StoreError(`Memory ${position} of the batch links to memory ${link}, which does not exist in memory store ${this.location}; link only to ids that write returned.`, {
-            details: { reason: 'invalid-memory', position, field: 'links', link: String(link) },
-          });
-        }
-      }
-      const namespaceId = this.#namespaceId(memory.namespace);
-      const createdAt = memory.createdAt ?? Math.round(this.#now());
-      const vector = vectors[position]!;
-      writeStoredEmbedding(vector, embeddings, position * embeddingBytes);
-      const embedding = embeddings.subarray(position * embeddingBytes, (position + 1) * embeddingBytes);
-      rows.push(id, namespaceId, sequences[position], memory.kind, memory.text, memory.payload, memory.importance, createdAt, memory.runId, memory.episodeId, memory.stepIndex, embedding);
-      texts.push(id, memory.text);
-      entries.push({ memoryId: id, namespaceId, kindCode: memoryKindCodes.get(memory.kind)!, createdAt, episodeId: memory.episodeId, vector });
-      records.push(
-        toRecord(
-          { id, kind: memory.kind, text: memory.text, payload: memory.payload, importance: memory.importance, created_at: createdAt, run_id: memory.runId, episode_id: memory.episodeId, step_index: memory.stepIndex, namespace: memory.namespace },
-          memory.links,
-        ),
-      );
-    }
-    this.#memoryRows.run(rows);
-    this.#textRows.run(texts);
-    this.#vectors.addMany(entries);
-    for (let position = 0; position < memories.length; position++) {
-      const links = memories[position]!.links;
-      for (let index = 0; index < links.length; index++) statements.insertLink.run(firstId + position, index, links[index]!);
-    }
-    return records;
-  }
-
-  /** The id of a namespace, created on first use (ids never change, so they are cached). */
-  #namespaceId(name: string): number {
-    let id = this.#namespaceIds.get(name);
-    if (id === undefined) {
-      this.#statements.insertNamespace.run(name);
-      id = this.#statements.selectNamespace.pluck().get(name) as number;
-      this.#namespaceIds.set(name, id);
-    }
-    return id;
   }
 
   #recall(query: CheckedRecallQuery, queryVector: Float32Array | undefined): MemoryHit[] {
@@ -577,14 +558,18 @@ function memoryConditions(filters: ResolvedFilters, namespaces: 'none' | 'list' 
   return { conditions, parameters };
 }
 
+/** Memories per chunk a batch is posted to the writer thread in: the thread inserts one while the next is prepared. */
+const threadChunkSize = 128;
+
+/** The chunks of a batch for the writer thread, each prepared when it is taken. */
+function* threadChunks(memories: readonly CheckedNewMemory[], vectors: readonly Float32Array[], createdAt: number): Generator<PreparedMemoryChunk> {
+  for (let start = 0; start < memories.length; start += threadChunkSize) yield prepareMemoryChunk(memories, vectors, start, Math.min(memories.length, start + threadChunkSize), createdAt);
+}
+
 function prepareStatements(database: Database.Database) {
   return {
     selectNamespace: database.prepare('SELECT id FROM memory_namespaces WHERE name = ?'),
     selectNamespaceIds: database.prepare('SELECT id FROM memory_namespaces ORDER BY id'),
-    insertNamespace: database.prepare('INSERT INTO memory_namespaces (name) VALUES (?) ON CONFLICT (name) DO NOTHING'),
-    reserveSequences: database.prepare('UPDATE memory_namespaces SET last_sequence = last_sequence + ? WHERE id = ? RETURNING last_sequence'),
-    insertLink: database.prepare('INSERT INTO memory_links (memory_id, position, target_id) VALUES (?, ?, ?)'),
-    memoryExists: database.prepare('SELECT 1 FROM memories WHERE id = ?'),
     selectEmbeddings: database.prepare('SELECT id, embedding FROM memories WHERE id IN (SELECT value FROM json_each(?))'),
     selectCandidates: database.prepare(`
       SELECT m.id, m.kind, m.text, m.payload, m.importance, m.created_at, m.run_id, m.episode_id, m.step_index, m.sequence, m.embedding,

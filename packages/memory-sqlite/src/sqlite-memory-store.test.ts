@@ -177,6 +177,13 @@ describe('SqliteMemoryStore files', () => {
     expect(hits[0]!.record).toMatchObject({ id: written[149]!.id, text: 'step 149' });
   });
 
+  it('creates a namespace again after the batch that first created it was refused', async () => {
+    const store = track(SqliteMemoryStore.open(':memory:'));
+    await expect(store.write([{ kind: 'fact', text: 'links nowhere', namespace: 'agent:new', links: ['999'] }])).rejects.toThrow(/links to memory 999, which does not exist/);
+    const [record] = await store.write([{ kind: 'fact', text: 'the first memory of agent:new', namespace: 'agent:new' }]);
+    expect((await store.recall({ namespaces: ['agent:new'] })).map((hit) => hit.record)).toEqual([record]);
+  });
+
   it('stores a given embedding as it was when write was called, whatever the caller does with its array afterwards', async () => {
     const database = new Database(':memory:');
     const store = track(new SqliteMemoryStore({ database }));

@@ -1,8 +1,10 @@
-// Benchmark: insert throughput (batches of 1,000, embedding included) and recall latency p50/p95,
-// hybrid and vector-only, at each size, on a temp file with the default 384-dim hashed embedder;
-// the vector part's recall@10 against exact brute-force cosine; sqlite-vec's float brute force for
-// comparison. Prints figures as it goes, asserts nothing. `npx tsx bench/memory.bench.ts [sizes]
-// [queries]`, e.g. `10000,100000,1000000 200` (1M: ~3 GB of file and ~4 GB of memory, minutes).
+// Benchmark: insert throughput (batches of 1,000, embedding included) of each writer (inline; a
+// writer thread, batches awaited one by one; a writer thread with 2 batches in flight through
+// writeMemoryBatches), each filling its own file to the size; then, on the last file, recall latency
+// p50/p95, hybrid and vector-only, with the default 384-dim hashed embedder; the vector part's
+// recall@10 against exact brute-force cosine; sqlite-vec's float brute force for comparison. Prints
+// figures as it goes, asserts nothing. `npx tsx bench/memory.bench.ts [sizes] [queries]`, e.g.
+// `10000,100000,1000000 200` (1M: ~1.3 GB per file and ~4 GB of memory, minutes).
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import { SeededRandom } from '@worldloop/core';
 import type { NewMemory, RecallQuery } from '@worldloop/spec';
 import { HashedEmbedder } from '../src/hashed-embedder.js';
 import { SqliteMemoryStore } from '../src/sqlite-memory-store.js';
+import { writeMemoryBatches } from '../src/write-memory-batches.js';
 
 const sizes = (process.argv[2] ?? '10000,100000').split(',').map(Number);
 const queryCount = Number(process.argv[3] ?? 200);
@@ -84,38 +87,58 @@ console.log(`memory bench: sizes ${sizes.join(', ')}; ${queryCount} queries per 
 
 try {
   for (const size of sizes) {
-    const path = join(directory, `memories-${size}.db`);
-    const store = new SqliteMemoryStore({ path, embedder });
     const texts = Array.from({ length: size }, sentence);
+    const importances = Array.from({ length: size }, () => Math.round(random() * 100) / 100);
     const base = Date.now() - size * 1000;
+    const batches = function* (): Generator<NewMemory[]> {
+      for (let start = 0; start < size; start += batchSize) {
+        yield texts.slice(start, start + batchSize).map(
+          (text, offset): NewMemory => ({
+            kind: offset % 10 === 0 ? 'reflection' : 'observation',
+            text,
+            namespace: 'agent:bench',
+            importance: importances[start + offset]!,
+            createdAt: base + (start + offset) * 1000,
+            provenance: { runId: 1, episodeId: 1 + Math.floor((start + offset) / 50), stepIndex: (start + offset) % 50 },
+          }),
+        );
+      }
+    };
 
     const embedStart = performance.now();
     for (let start = 0; start < Math.min(size, 10_000); start += batchSize) await embedder.embed(texts.slice(start, start + batchSize));
     const embedPerSecond = Math.min(size, 10_000) / ((performance.now() - embedStart) / 1000);
 
-    const insertStart = performance.now();
-    for (let start = 0; start < size; start += batchSize) {
-      const batch = texts.slice(start, start + batchSize).map(
-        (text, offset): NewMemory => ({
-          kind: offset % 10 === 0 ? 'reflection' : 'observation',
-          text,
-          namespace: 'agent:bench',
-          importance: Math.round(random() * 100) / 100,
-          createdAt: base + (start + offset) * 1000,
-          provenance: { runId: 1, episodeId: 1 + Math.floor((start + offset) / 50), stepIndex: (start + offset) % 50 },
-        }),
-      );
-      await store.write(batch);
-      if (size >= 200_000 && (start + batchSize) % 100_000 === 0) {
-        console.log(`  … ${(start + batchSize).toLocaleString('en-US')} written, ${Math.round((start + batchSize) / ((performance.now() - insertStart) / 1000)).toLocaleString('en-US')}/s so far (load ${loadAverage()})`);
+    /** Fills a new file with the size's memories through `writer`, `inFlight` batches at a time; returns the store and its rate. */
+    const fill = async (writer: 'inline' | 'thread', inFlight: number) => {
+      const path = join(directory, `memories-${size}-${writer}-${inFlight}.db`);
+      const store = new SqliteMemoryStore({ path, embedder, writer });
+      const start = performance.now();
+      let reported = 0;
+      await writeMemoryBatches(store, batches(), {
+        inFlight,
+        onWritten: () => {
+          reported += batchSize;
+          if (size >= 200_000 && reported % 250_000 === 0) console.log(`  … ${writer}, ${inFlight} in flight: ${reported.toLocaleString('en-US')} written, ${Math.round(reported / ((performance.now() - start) / 1000)).toLocaleString('en-US')}/s so far (load ${loadAverage()})`);
+        },
+      });
+      const perSecond = size / ((performance.now() - start) / 1000);
+      return { store, path, perSecond };
+    };
+    console.log(`\n${size.toLocaleString('en-US')} memories (${availableParallelism()} cores)`);
+    const rates: string[] = [];
+    let filled: Awaited<ReturnType<typeof fill>> | undefined;
+    for (const [writer, inFlight] of [['inline', 1], ['thread', 1], ['thread', 2]] as const) {
+      filled = await fill(writer, inFlight);
+      rates.push(`${writer}${inFlight > 1 ? `, ${inFlight} in flight` : ''}: ${Math.round(filled.perSecond).toLocaleString('en-US')}/s (load ${loadAverage()})`);
+      if (!(writer === 'thread' && inFlight === 2)) {
+        await filled.store.close();
+        rmSync(filled.path, { force: true });
+        rmSync(`${filled.path}-wal`, { force: true });
       }
     }
-    const insertSeconds = (performance.now() - insertStart) / 1000;
-    const insertPerSecond = size / insertSeconds;
-    // The store's own rate: the insert time less the time the embedder alone would take.
-    const storePerSecond = 1 / (1 / insertPerSecond - 1 / embedPerSecond);
-    console.log(`\n${size.toLocaleString('en-US')} memories (load average ${loadAverage()} on ${availableParallelism()} cores)`);
-    console.log(`  insert: ${Math.round(insertPerSecond).toLocaleString('en-US')} memories/s in batches of ${batchSize}, embedding included (embedding alone: ${Math.round(embedPerSecond).toLocaleString('en-US')}/s, so the store alone: ~${Math.round(storePerSecond).toLocaleString('en-US')}/s); file ${(statSync(path).size / 1024 / 1024).toFixed(0)} MiB`);
+    const { store, path } = filled!;
+    console.log(`  insert, memories/s in batches of ${batchSize}, embedding included (embedding alone: ${Math.round(embedPerSecond).toLocaleString('en-US')}/s): ${rates.join('; ')}; file ${(statSync(path).size / 1024 / 1024).toFixed(0)} MiB`);
 
     const queries = Array.from({ length: queryCount }, sentence);
     const hybrid = (text: string): RecallQuery => ({ text, namespaces: ['agent:bench'], limit: 10 });
@@ -169,6 +192,7 @@ try {
     floats.close();
     await store.close();
     rmSync(path, { force: true });
+    rmSync(`${path}-wal`, { force: true });
   }
 } finally {
   rmSync(directory, { recursive: true, force: true });

@@ -3,3 +3,4 @@ export { HashedEmbedder, defaultHashedEmbeddingDimension, type HashedEmbedderOpt
 export { matchExpression } from './match-expression.js';
 export { defaultRecallWeights } from './recall-ranking.js';
 export { SqliteMemoryStore, type RecencyOptions, type SqliteMemoryRecallOptions, type SqliteMemoryStoreOptions } from './sqlite-memory-store.js';
+export { writeMemoryBatches, type WriteMemoryBatchesOptions } from './write-memory-batches.js';

@@ -24,8 +24,11 @@ export class MemoryBatchWriter {
   readonly #codeRows: MultiRowInsert;
   /** Namespace ids known to be committed (ids never change once committed). */
   readonly #namespaceIds = new Map<string, number>();
-  /** Namespaces created by the open transaction: cached only once it commits. */
-  readonly #newNamespaceIds = new Map<string, number>();
+  /**
+   * Namespaces the open batch looked up or created: cached only once it commits at the top level (a
+   * batch in a savepoint of someone else's transaction may still be rolled back with it).
+   */
+  readonly #batchNamespaceIds = new Map<string, number>();
   /** First id of the open batch, and the next id to give; undefined outside a batch. */
   #batch: { readonly firstId: number; nextId: number } | undefined;
 
@@ -126,6 +129,8 @@ export class MemoryBatchWriter {
    * its own (IMMEDIATE), or in a savepoint when the connection is already inside one.
    */
   write(chunks: Iterable<PreparedMemoryChunk>): number {
+    // In a savepoint the batch is committed only with the enclosing transaction, which may roll back.
+    const nested = this.#database.inTransaction;
     let committed = false;
     try {
       const firstId = this.#database
@@ -135,7 +140,7 @@ export class MemoryBatchWriter {
           return first;
         })
         .immediate();
-      committed = true;
+      committed = !nested;
       return firstId;
     } finally {
       this.#closeBatch(committed);
@@ -149,11 +154,11 @@ export class MemoryBatchWriter {
     return firstId;
   }
 
-  /** Ends the batch's bookkeeping; namespaces it created are remembered only when it committed. */
+  /** Ends the batch's bookkeeping; namespaces it used are remembered only when it committed. */
   #closeBatch(committed: boolean): void {
     this.#batch = undefined;
-    if (committed) for (const [name, id] of this.#newNamespaceIds) this.#namespaceIds.set(name, id);
-    this.#newNamespaceIds.clear();
+    if (committed) for (const [name, id] of this.#batchNamespaceIds) this.#namespaceIds.set(name, id);
+    this.#batchNamespaceIds.clear();
   }
 
   /**
@@ -175,18 +180,19 @@ export class MemoryBatchWriter {
     });
   }
 
-  /** The id of a namespace, created on first use (inside the open transaction). */
+  /**
+   * The id of a namespace, created on first use (inside the open transaction). A row read here may be
+   * uncommitted too (an enclosing transaction's), so it is cached with the batch, like a new one.
+   */
   #namespaceId(name: string): number {
-    let id = this.#namespaceIds.get(name) ?? this.#newNamespaceIds.get(name);
+    let id = this.#namespaceIds.get(name) ?? this.#batchNamespaceIds.get(name);
     if (id === undefined) {
       id = this.#statements.selectNamespace.get(name) as number | undefined;
-      if (id !== undefined) {
-        this.#namespaceIds.set(name, id);
-      } else {
+      if (id === undefined) {
         this.#statements.insertNamespace.run(name);
         id = this.#statements.selectNamespace.get(name) as number;
-        this.#newNamespaceIds.set(name, id);
       }
+      this.#batchNamespaceIds.set(name, id);
     }
     return id;
   }

@@ -1,7 +1,8 @@
 // Tests of the writer thread (`writer: 'thread'`): the conformance suite on a file, the same results
-// as the inline writer, writes in flight that overlap and fail alone, a file shared with a trajectory
-// store written meanwhile, close with writes pending, and a thread that dies or cannot start.
-import { mkdtempSync, rmSync } from 'node:fs';
+// and rows as the inline writer, writes in flight that overlap and fail alone, SQLite's refusals, a
+// file shared with a trajectory store written meanwhile, close with writes pending, a relative path.
+// The thread's own failures are in memory-writer-thread.failures.test.ts.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -10,8 +11,6 @@ import { describeMemoryStoreConformance } from '@worldloop/testkit';
 import { SqliteTrajectoryStore } from '@worldloop/trajectory';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HashedEmbedder } from './hashed-embedder.js';
-import { MemoryWriterThread } from './memory-writer-thread.js';
-import { prepareMemoryChunk } from './prepared-memory-chunk.js';
 import { SqliteMemoryStore, type SqliteMemoryStoreOptions } from './sqlite-memory-store.js';
 
 const conformanceDirectory = mkdtempSync(join(tmpdir(), 'worldloop-memory-thread-conformance-'));
@@ -81,6 +80,35 @@ describe('SqliteMemoryStore writer thread', () => {
     expect(await thread.get(['1', '601', '900', '901'])).toEqual(await inline.get(['1', '601', '900', '901']));
   });
 
+  it.each([8, 4096])('stores the same rows as the inline writer at dimension %i, for batches of 1, 128 and 129 memories and links into an earlier chunk', async (dimension) => {
+    const rows: unknown[] = [];
+    for (const writer of ['inline', 'thread'] as const) {
+      const store = open(`${writer}-${dimension}.db`, { writer, embedder: new HashedEmbedder({ dimension }), now: () => 5_000_000 });
+      let next = 1;
+      for (const size of [1, 128, 129]) {
+        const memories: NewMemory[] = observations(size, size === 128 ? 'agent:b' : 'agent:a', next).map((memory, index) => ({
+          ...memory,
+          // Defaulted createdAt, no provenance and a payload for some; memory 128 (second chunk) links to the batch's memory 2 and to memory 1.
+          ...(index % 3 === 0 ? { createdAt: undefined, provenance: undefined, payload: { index, list: [null, 'x'] } } : {}),
+          ...(index === 128 ? { links: [String(next + 2), '1'] } : {}),
+        }));
+        const records = await store.write(memories);
+        expect(records.map((record) => Number(record.id))).toEqual(Array.from({ length: size }, (_, index) => next + index));
+        expect(await store.get(records.map((record) => record.id))).toEqual(records);
+        next += size;
+      }
+      const database = new Database(join(directory, `${writer}-${dimension}.db`), { readonly: true });
+      rows.push([
+        database.prepare('SELECT id, namespace_id, sequence, kind, text, payload, importance, created_at, run_id, episode_id, step_index, hex(embedding) FROM memories ORDER BY id').raw().all(),
+        database.prepare('SELECT memory_id, position, target_id FROM memory_links ORDER BY memory_id, position').raw().all(),
+        database.prepare('SELECT rowid, text FROM memories_fts ORDER BY rowid').raw().all(),
+      ]);
+      database.close();
+    }
+    expect((rows[0] as unknown[][])[1]).toEqual([[258, 0, 132], [258, 1, 1]]);
+    expect(rows[1]).toEqual(rows[0]);
+  });
+
   it('overlaps writes made without awaiting each other: ids in call order, and a failing batch fails alone and leaves nothing', async () => {
     const store = open('overlap.db');
     const path = join(directory, 'overlap.db');
@@ -130,6 +158,81 @@ describe('SqliteMemoryStore writer thread', () => {
     expect((await reopened.recall({ text: 'key in room 999', limit: 1 }))[0]!.record.text).toBe('I saw the red key in room 999');
   });
 
+  it('fails with the same error as the inline writer when SQLite refuses a chunk, and releases the write lock', async () => {
+    const failures: { message: string; details: unknown; cause: unknown }[] = [];
+    for (const writer of ['inline', 'thread'] as const) {
+      const path = join(directory, `refused-${writer}.db`);
+      const store = open(`refused-${writer}.db`, { writer });
+      await store.write(observations(1));
+      const other = new Database(path);
+      other.pragma('busy_timeout = 200');
+      // The memory at position 200 of the next batch (in its second chunk) is refused by SQLite.
+      other.exec(`CREATE TRIGGER refuse_room_201 BEFORE INSERT ON memories WHEN NEW.text LIKE '% room 201' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END`);
+      const failure = (await store.write(observations(300, 'agent:a', 1)).then(
+        () => undefined,
+        (error: unknown) => error,
+      )) as StoreError;
+      expect(failure).toBeInstanceOf(StoreError);
+      failures.push({ message: failure.message.replace(path, '<path>'), details: { ...failure.details, path: '<path>' }, cause: failure.cause });
+      // Nothing of the batch is left, and its transaction no longer holds the lock.
+      other.exec("INSERT INTO memory_settings (key, value) VALUES ('probe', 'written')");
+      expect(other.prepare('SELECT count(*) FROM memories').pluck().get()).toBe(1);
+      other.exec('DROP TRIGGER refuse_room_201');
+      other.close();
+      expect((await store.write(observations(2, 'agent:a', 1))).map((record) => record.id)).toEqual(['2', '3']);
+    }
+    expect(failures[0]!.message).toBe('Could not write 300 memories in memory store <path>: refused by a trigger.');
+    expect(failures[1]).toEqual(failures[0]);
+    for (const { cause } of failures) {
+      expect(cause).toBeInstanceOf(Database.SqliteError);
+      expect(cause).toMatchObject({ code: 'SQLITE_CONSTRAINT_TRIGGER', message: 'refused by a trigger' });
+    }
+  });
+
+  it('writes to the file the store opened by a relative path, even after the working directory changes', async () => {
+    const first = join(directory, 'first');
+    const second = join(directory, 'second');
+    mkdirSync(first);
+    mkdirSync(second);
+    const workingDirectory = process.cwd();
+    try {
+      process.chdir(first);
+      const store = SqliteMemoryStore.open('memories.db', { writer: 'thread' });
+      opened.push(store);
+      // Before the thread has started (it loads its sources first), and until it has written.
+      process.chdir(second);
+      expect((await store.write(observations(2))).map((record) => record.id)).toEqual(['1', '2']);
+      expect((await store.get(['1', '2'])).length).toBe(2);
+    } finally {
+      process.chdir(workingDirectory);
+    }
+    expect(tableCounts(join(first, 'memories.db')).memories).toBe(2);
+    expect(existsSync(join(second, 'memories.db'))).toBe(false);
+  });
+
+  it('writes to the file an injected connection opened by a relative path before the working directory changed', async () => {
+    const first = join(directory, 'first');
+    const second = join(directory, 'second');
+    mkdirSync(first);
+    mkdirSync(second);
+    const workingDirectory = process.cwd();
+    let database: Database.Database | undefined;
+    try {
+      process.chdir(first);
+      database = new Database('memories.db');
+      process.chdir(second);
+      const store = new SqliteMemoryStore({ database, writer: 'thread' });
+      opened.push(store);
+      expect((await store.write(observations(2))).map((record) => record.id)).toEqual(['1', '2']);
+      await store.close();
+    } finally {
+      process.chdir(workingDirectory);
+      database?.close();
+    }
+    expect(tableCounts(join(first, 'memories.db')).memories).toBe(2);
+    expect(existsSync(join(second, 'memories.db'))).toBe(false);
+  });
+
   it('refuses a thread writer without a file, and an unknown writer, with a ConfigError', () => {
     expect(() => SqliteMemoryStore.open(':memory:', { writer: 'thread' })).toThrow(ConfigError);
     expect(() => SqliteMemoryStore.open(':memory:', { writer: 'thread' })).toThrow(/writer "thread" needs a database file/);
@@ -137,29 +240,5 @@ describe('SqliteMemoryStore writer thread', () => {
     expect(() => new SqliteMemoryStore({ database, writer: 'thread' })).toThrow(ConfigError);
     database.close();
     expect(() => SqliteMemoryStore.open(join(directory, 'x.db'), { writer: 'threads' as 'thread' })).toThrow(/option writer is "threads"; use "inline" or "thread"/);
-  });
-});
-
-describe('MemoryWriterThread failures', () => {
-  const stopped = /writer thread of memory store .* stopped \(it (exited with code 3|failed: a crash in the writer thread)\)/;
-  const chunk = () => {
-    const vector = new HashedEmbedder().embedText('a memory');
-    const memory = { kind: 'fact', text: 'a memory', payload: null, importance: 0.5, namespace: 'a', runId: null, episodeId: null, stepIndex: null, links: [], createdAt: 1, embedding: undefined } as const;
-    return prepareMemoryChunk([memory], [vector], 0, 1, 1);
-  };
-
-  it.each(['exit', 'throw'])('rejects the writes pending and every later one with a StoreError when the thread stops (%s)', async (how) => {
-    const thread = new MemoryWriterThread(join(directory, how), 'test.db', new URL('./fixtures/failing-writer.worker.ts', import.meta.url));
-    const pending = thread.write([chunk()]);
-    await expect(pending).rejects.toThrow(stopped);
-    await expect(pending).rejects.toBeInstanceOf(StoreError);
-    await expect(thread.write([chunk()])).rejects.toThrow(stopped);
-    await thread.close();
-  });
-
-  it('rejects writes with the reason when the thread cannot open the file', async () => {
-    const thread = new MemoryWriterThread(join(directory, 'not-a-directory', '\0', 'x.db'), 'missing.db');
-    await expect(thread.write([chunk()])).rejects.toThrow(/writer thread of memory store missing\.db stopped \(it could not open the file: /);
-    await thread.close();
   });
 });

@@ -2,6 +2,7 @@
 // each write when the thread reports its commit or its failure. While the thread inserts one chunk,
 // the store's thread prepares the next (and embeds the next batch, when writes overlap).
 import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
 import { StoreError } from '@worldloop/spec';
 import { chunkTransferables, type PreparedMemoryChunk } from './prepared-memory-chunk.js';
 import type { FromWriterThread, ToWriterThread, TransportedError, WriterThreadData } from './memory-writer-messages.js';
@@ -33,7 +34,8 @@ export class MemoryWriterThread {
   #closing = false;
 
   /**
-   * Starts the thread on the file at `path` (a migrated memory store). `entry` replaces the thread's
+   * Starts the thread on the file at `path` (a migrated memory store; an absolute path, as the thread
+   * opens it later, and it never creates it). `entry` replaces the thread's
    * entry (a test's stand-in).
    */
   constructor(path: string, location: string, entry: URL = writerEntry) {
@@ -54,10 +56,16 @@ export class MemoryWriterThread {
   /**
    * Posts the chunks of one batch (all of them now: chunks are prepared as they are taken from
    * `chunks`, while the thread inserts the ones before) and resolves with the batch's first id once
-   * the thread has committed it.
+   * the thread has committed it. Refused (StoreError) once the thread stopped or `close` was called.
    */
   write(chunks: Iterable<PreparedMemoryChunk>): Promise<number> {
     if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
+    // Once closing, the thread may have stopped already: a write posted to it would never settle.
+    if (this.#closing) {
+      return Promise.reject(
+        new StoreError(`The writer thread of memory store ${this.#location} is closed; open a new store to write.`, { details: { path: this.#location, reason: 'writer-thread-closed' } }),
+      );
+    }
     const job = this.#nextJob++;
     let settle: Omit<PendingWrite, 'written'> | undefined;
     const written = new Promise<number>((resolve, reject) => (settle = { resolve, reject }));
@@ -128,9 +136,14 @@ export class MemoryWriterThread {
   }
 }
 
-/** The thread's error on this side: a StoreError as such, anything else an Error with its code (for `storeFailure`). */
+/**
+ * The thread's error on this side, as the inline writer would have thrown it: a StoreError as such,
+ * SQLite's error as better-sqlite3's SqliteError with its code (for `storeFailure` and for callers
+ * that test the cause's class), anything else an Error with its name and code.
+ */
 function rebuildError(transported: TransportedError): Error {
   if (transported.name === 'StoreError') return new StoreError(transported.message, { details: transported.details ?? {} });
+  if (transported.name === 'SqliteError' && transported.code !== undefined) return new Database.SqliteError(transported.message, transported.code);
   const error = new Error(transported.message) as Error & { code?: string };
   error.name = transported.name;
   if (transported.code !== undefined) error.code = transported.code;

@@ -2,7 +2,7 @@
 // store posts, chunk by chunk, one IMMEDIATE transaction per batch. It never waits on the store's
 // thread while it holds the write lock: a batch's chunks are all posted in one synchronous run.
 import { parentPort, workerData } from 'node:worker_threads';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { openSqliteDatabase } from '@worldloop/sqlite';
 import { loadSqliteVec } from './load-sqlite-vec.js';
 import { MemoryBatchWriter } from './memory-batch-writer.js';
@@ -15,7 +15,9 @@ const post = (message: FromWriterThread) => port.postMessage(message);
 let database: Database.Database | undefined;
 let writer: MemoryBatchWriter;
 try {
-  database = openSqliteDatabase(path);
+  // The store made and migrated the file: a path that names no file now is an error, not a new file.
+  database = new Database(path, { fileMustExist: true });
+  openSqliteDatabase({ database });
   loadSqliteVec(database);
   writer = new MemoryBatchWriter(database, location);
   post({ type: 'ready' });

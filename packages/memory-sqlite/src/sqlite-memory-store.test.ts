@@ -184,6 +184,23 @@ describe('SqliteMemoryStore files', () => {
     expect((await store.recall({ namespaces: ['agent:new'] })).map((hit) => hit.record)).toEqual([record]);
   });
 
+  it('forgets a namespace created inside a transaction of an injected connection that is rolled back', async () => {
+    const database = new Database(':memory:');
+    const store = track(new SqliteMemoryStore({ database }));
+    database.exec('BEGIN');
+    await store.write([{ kind: 'fact', text: 'written, then rolled back', namespace: 'agent:rolled-back' }]);
+    expect((await store.recall({ namespaces: ['agent:rolled-back'] })).length).toBe(1);
+    database.exec('ROLLBACK');
+    // The namespace id the rolled-back one had is free again, and goes to another namespace.
+    const [other] = await store.write([{ kind: 'fact', text: 'in another namespace', namespace: 'agent:other' }]);
+    const [again] = await store.write([{ kind: 'fact', text: 'written again', namespace: 'agent:rolled-back' }]);
+    expect((await store.get([other!.id, again!.id])).map((record) => record.namespace)).toEqual(['agent:other', 'agent:rolled-back']);
+    expect((await store.recall({ namespaces: ['agent:rolled-back'] })).map((hit) => hit.record.text)).toEqual(['written again']);
+    expect((await store.recall({ namespaces: ['agent:other'] })).map((hit) => hit.record.text)).toEqual(['in another namespace']);
+    await store.close();
+    database.close();
+  });
+
   it('stores a given embedding as it was when write was called, whatever the caller does with its array afterwards', async () => {
     const database = new Database(':memory:');
     const store = track(new SqliteMemoryStore({ database }));

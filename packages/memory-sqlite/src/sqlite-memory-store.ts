@@ -231,7 +231,7 @@ export class SqliteMemoryStore implements MemoryStore {
       this.#vectors = new MemoryVectorIndex(database, this.embedder, this.location);
       this.#statements = prepareStatements(database);
       this.#writer = writer === 'inline' ? new MemoryBatchWriter(database, this.location) : undefined;
-      this.#writerThread = writer === 'thread' ? new MemoryWriterThread(database.name, this.location) : undefined;
+      this.#writerThread = writer === 'thread' ? new MemoryWriterThread(databaseFile(database), this.location) : undefined;
     } catch (error) {
       if (this.#ownsDatabase && database?.open) database.close();
       throw storeFailure('open the database', this.location, error, memoryFailure);
@@ -436,7 +436,8 @@ export class SqliteMemoryStore implements MemoryStore {
       for (const name of new Set(query.namespaces)) {
         const id = this.#namespaceIds.get(name) ?? (this.#statements.selectNamespace.pluck().get(name) as number | undefined);
         if (id === undefined) continue;
-        this.#namespaceIds.set(name, id);
+        // Inside a transaction of an injected connection the row may be uncommitted: not cached then.
+        if (!this.#database.inTransaction) this.#namespaceIds.set(name, id);
         namespaceIds.push(id);
       }
       if (namespaceIds.length === 0) return undefined;
@@ -606,6 +607,16 @@ function toRecord(
   if (links.length > 0) record.links = links.map(String);
   record.createdAt = row.created_at;
   return record;
+}
+
+/**
+ * The absolute path of the file a connection has open, as SQLite holds it: the writer thread opens it
+ * later, when a relative name (the connection's `name`) may point elsewhere after a change of directory.
+ */
+function databaseFile(database: Database.Database): string {
+  const main = (database.pragma('database_list') as { name: string; file: string }[]).find(({ name }) => name === 'main');
+  if (main === undefined || main.file === '') throw new Error(`the connection to ${database.name} has no database file for a writer thread to open`);
+  return main.file;
 }
 
 function checkOption(name: string, value: unknown, valid: boolean, expected: string): void {

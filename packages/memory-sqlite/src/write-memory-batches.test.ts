@@ -1,5 +1,6 @@
 // Tests of writeMemoryBatches: every batch written with at most `inFlight` writes at once, the first
-// failure stops it and says which batches committed, bad options and a failing source.
+// failure stops it and says which batches committed, bad options, a failing source, a failing
+// onWritten callback and a store whose write throws before returning a promise.
 import { ConfigError, StoreError, type MemoryRecord, type MemoryStore, type NewMemory } from '@worldloop/spec';
 import { InMemoryMemoryStore } from '@worldloop/testkit';
 import { describe, expect, it } from 'vitest';
@@ -54,7 +55,7 @@ describe('writeMemoryBatches', () => {
     })();
     const failure = await writeMemoryBatches(store, batches, { inFlight: 2 }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StoreError);
-    expect((failure as StoreError).message).toMatch(/^Batch 3 could not be written, and no later batch was taken: Batch refused by the store\. \d+ batches \(\d+ memories\) were committed: 0-2(, 4)?\.$/);
+    expect((failure as StoreError).message).toMatch(/^Batch 3 could not be written, and no batch was started after it failed: Batch refused by the store\. \d+ batches \(\d+ memories\) were committed: 0-2(, 4)?\.$/);
     expect((failure as StoreError).details).toMatchObject({ failedBatch: 3 });
     expect((failure as StoreError).cause).toBeInstanceOf(StoreError);
     expect(taken).toBeLessThanOrEqual(5);
@@ -71,5 +72,63 @@ describe('writeMemoryBatches', () => {
     })();
     await expect(writeMemoryBatches(counting, source, { inFlight: 4 })).rejects.toThrow('the source broke');
     expect(finished).toBe(3);
+  });
+
+  it('writes no batch taken after a failure is known, even from a slow async source', async () => {
+    const { store, stats } = slowStore(new Set([0]));
+    let calls = 0;
+    const counting: Pick<MemoryStore, 'write'> = { write: (memories) => (calls++, store.write(memories)) };
+    async function* source() {
+      for (let index = 0; index < 5; index++) {
+        yield batch(index);
+        // Longer than any write takes: batch 0 has failed before batch 1 comes.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    const failure = await writeMemoryBatches(counting, source(), { inFlight: 4 }).catch((error: unknown) => error);
+    expect((failure as StoreError).details).toMatchObject({ failedBatch: 0, committedBatches: [] });
+    expect(calls).toBe(1);
+    expect(stats.mostAtOnce).toBe(1);
+  });
+
+  it('stops, waits for the writes in progress and rethrows when onWritten throws, leaving no rejection unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { store } = slowStore();
+      let calls = 0;
+      let settled = 0;
+      const counting: Pick<MemoryStore, 'write'> = { write: (memories) => (calls++, store.write(memories).finally(() => settled++)) };
+      const failure = await writeMemoryBatches(counting, Array.from({ length: 10 }, (_, index) => batch(index)), {
+        inFlight: 2,
+        onWritten: (_records, index) => {
+          if (index === 1) throw new Error('the callback broke');
+        },
+      }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(Error);
+      expect((failure as Error).message).toBe('the callback broke');
+      expect(settled).toBe(calls);
+      expect(calls).toBeLessThanOrEqual(3);
+      for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('reports a store whose write throws at once like one whose promise rejects', async () => {
+    const { store } = slowStore();
+    let calls = 0;
+    const throwing: Pick<MemoryStore, 'write'> = {
+      write: (memories) => {
+        if (calls++ === 2) throw new StoreError('Refused before any promise.');
+        return store.write(memories);
+      },
+    };
+    const failure = await writeMemoryBatches(throwing, Array.from({ length: 6 }, (_, index) => batch(index)), { inFlight: 2 }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StoreError);
+    expect((failure as StoreError).message).toMatch(/^Batch 2 could not be written.*Refused before any promise\./);
+    expect((failure as StoreError).details).toMatchObject({ failedBatch: 2, committedBatches: [0, 1] });
   });
 });

@@ -9,14 +9,18 @@ export interface WriteMemoryBatchesOptions {
    * prepared while the one before is committed; more adds little).
    */
   readonly inFlight?: number;
-  /** Called as each batch is committed, with its records and its position in `batches` (batches may commit out of order). */
+  /**
+   * Called as each batch is committed, with its records and its position in `batches` (batches may
+   * commit out of order). If it throws, no batch is started after that, it is not called again, and
+   * `writeMemoryBatches` rethrows its error once the writes in progress have finished.
+   */
   readonly onWritten?: (records: readonly MemoryRecord[], batchIndex: number) => void;
 }
 
 /**
  * Writes every batch of `batches` (each one `store.write` call, all or nothing), keeping up to
  * `inFlight` writes in progress, and returns the number of memories written. On the first failure it
- * takes no more batches, waits for the writes in progress, and throws a StoreError naming the batch
+ * starts no more batches, waits for the writes in progress, and throws a StoreError naming the batch
  * that failed and saying which batches were committed (details `failedBatch`, `committedBatches`),
  * with the store's error as its cause.
  */
@@ -33,24 +37,37 @@ export async function writeMemoryBatches(
   const committed: number[] = [];
   let written = 0;
   let failure: { readonly batchIndex: number; readonly error: unknown } | undefined;
-  let batchIndex = 0;
-  try {
-    for await (const batch of batches) {
-      const index = batchIndex++;
-      const write: Promise<void> = store.write(batch).then(
+  let callbackFailure: { readonly error: unknown } | undefined;
+  const start = (batch: readonly NewMemory[], index: number) => {
+    // A write that throws before returning a promise counts as a failed batch, like one that rejects.
+    const write: Promise<void> = new Promise<readonly MemoryRecord[]>((resolve) => resolve(store.write(batch)))
+      .then(
         (records) => {
           written += records.length;
           committed.push(index);
-          options.onWritten?.(records, index);
+          if (callbackFailure !== undefined) return;
+          try {
+            options.onWritten?.(records, index);
+          } catch (error) {
+            callbackFailure = { error };
+          }
         },
         (error: unknown) => {
           failure ??= { batchIndex: index, error };
         },
-      );
-      running.add(write);
-      void write.then(() => running.delete(write));
+      )
+      .finally(() => running.delete(write));
+    running.add(write);
+  };
+  const stopped = () => failure !== undefined || callbackFailure !== undefined;
+  let batchIndex = 0;
+  try {
+    for await (const batch of batches) {
+      // A failure may have come while the source was awaited: this batch is not written.
+      if (stopped()) break;
+      start(batch, batchIndex++);
       if (running.size >= inFlight) await Promise.race(running);
-      if (failure !== undefined) break;
+      if (stopped()) break;
     }
   } finally {
     // Also when `batches` itself throws: no write is left running behind the caller's back.
@@ -60,10 +77,11 @@ export async function writeMemoryBatches(
     const reason = failure.error instanceof Error ? failure.error.message : String(failure.error);
     committed.sort((a, b) => a - b);
     throw new StoreError(
-      `Batch ${failure.batchIndex} could not be written, and no later batch was taken: ${reason} ${committed.length} batches (${written} memories) were committed: ${describeIndices(committed)}.`,
+      `Batch ${failure.batchIndex} could not be written, and no batch was started after it failed: ${reason} ${committed.length} batches (${written} memories) were committed: ${describeIndices(committed)}.`,
       { cause: failure.error, details: { failedBatch: failure.batchIndex, committedBatches: committed, memoriesWritten: written } },
     );
   }
+  if (callbackFailure !== undefined) throw callbackFailure.error;
   return written;
 }
 

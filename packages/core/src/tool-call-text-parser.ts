@@ -1,14 +1,7 @@
 // Recovers tool calls a model wrote as text (Hermes tags, fences, bare JSON, Mistral, Llama python_tag) instead
 // of native tool_calls. Tolerant: double-encoded arguments, trailing prose, missing closing braces; never throws.
 import type { ModelToolCall } from '@worldloop/spec';
-import { trimEndOf } from './text-trimming.js';
-
-/**
- * Deepest nesting of objects and arrays read as JSON. Deeper values are not JSON to this parser: the
- * code that walks, records or sends a parsed value (JSON.stringify included) recurses and would
- * overflow the stack, and a scan stops there, so a reply of nested brackets costs linear time.
- */
-const MAX_JSON_NESTING = 64;
+import { MAX_JSON_NESTING, extractJsonValue, parseJsonTolerantly, scanJson } from './json-in-text.js';
 
 /** Options of {@link parseToolCallsFromText}. */
 export interface ToolCallTextParserOptions {
@@ -271,107 +264,6 @@ function thinkRanges(text: string): { start: number; end: number }[] {
   const ranges: { start: number; end: number }[] = [];
   for (const match of text.matchAll(/<think>[\s\S]*?(?:<\/think>|$)/g)) ranges.push({ start: match.index, end: match.index + match[0].length });
   return ranges;
-}
-
-interface TolerantJson {
-  readonly value: unknown;
-  /** What was repaired, phrased to follow "was" (`truncated; closed with "}}"`), or undefined. */
-  readonly repair?: string;
-}
-
-/** Parses JSON, repairing a truncated tail (unclosed strings, objects, arrays) and trailing commas. */
-function parseJsonTolerantly(text: string): TolerantJson | undefined {
-  if (scanJson(text).tooDeep) return undefined;
-  try {
-    return { value: JSON.parse(text) };
-  } catch {
-    // fall through to repair
-  }
-  const noTrailingCommas = text.replace(/,(\s*[}\]])/g, '$1');
-  if (noTrailingCommas !== text) {
-    try {
-      return { value: JSON.parse(noTrailingCommas), repair: 'repaired (trailing commas removed)' };
-    } catch {
-      // fall through
-    }
-  }
-  return repairTruncated(noTrailingCommas);
-}
-
-/** Closes what a truncated JSON text left open, cutting back an incomplete last member if needed. */
-function repairTruncated(text: string): TolerantJson | undefined {
-  const trimmed = text.trimEnd();
-  if (!/^[[{]/.test(trimmed)) return undefined;
-  let prefix = trimmed;
-  for (let attempt = 0; attempt < 24 && prefix.length > 0; attempt += 1) {
-    const state = scanJson(prefix);
-    if (state.tooDeep) return undefined;
-    if (state.closedAt !== undefined) return undefined; // balanced but invalid: not a truncation
-    let candidate = trimEndOf(prefix + (state.inString ? '"' : ''), (character) => character === ',' || /\s/.test(character));
-    if (/:\s*$/.test(candidate)) candidate += ' null';
-    const closers = [...state.stack].reverse().join('');
-    try {
-      const value = JSON.parse(candidate + closers);
-      return { value, repair: `truncated; repaired by closing with ${JSON.stringify((state.inString ? '"' : '') + closers)}` };
-    } catch {
-      const cut = state.lastMemberBoundary;
-      if (cut === undefined || cut >= prefix.length) return undefined;
-      prefix = prefix.slice(0, cut);
-    }
-  }
-  return undefined;
-}
-
-interface JsonScanState {
-  /** Closers still owed, innermost last. */
-  readonly stack: string[];
-  readonly inString: boolean;
-  /** Index just past the value when it closed before the end of the text. */
-  readonly closedAt?: number;
-  /** Where to cut an incomplete last member: at the last `,`, or just past the last `{` or `[` (outside strings). */
-  readonly lastMemberBoundary?: number;
-  /** The value nests deeper than {@link MAX_JSON_NESTING}; the scan stopped there. */
-  readonly tooDeep?: boolean;
-}
-
-function scanJson(text: string, start = 0): JsonScanState {
-  const stack: string[] = [];
-  let inString = false;
-  let escaped = false;
-  let lastMemberBoundary: number | undefined;
-  for (let index = start; index < text.length; index += 1) {
-    const character = text[index];
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (character === '\\') escaped = true;
-      else if (character === '"') inString = false;
-      continue;
-    }
-    if (character === '"') inString = true;
-    else if (character === ',') lastMemberBoundary = index;
-    else if (character === '{' || character === '[') {
-      stack.push(character === '{' ? '}' : ']');
-      if (stack.length > MAX_JSON_NESTING) return { stack, inString, tooDeep: true };
-      lastMemberBoundary = index + 1;
-    } else if (character === '}' || character === ']') {
-      if (stack.pop() !== character) return { stack, inString, closedAt: index + 1 };
-      if (stack.length === 0) return { stack, inString, closedAt: index + 1 };
-    }
-  }
-  return { stack, inString, lastMemberBoundary };
-}
-
-/** Extracts the JSON value opening at `start` (a `{` or `[`): balanced, or truncated at the end of the text. */
-function extractJsonValue(text: string, start: number): { value: unknown; end: number; repair?: string } | undefined {
-  const state = scanJson(text, start);
-  if (state.tooDeep) return undefined;
-  if (state.closedAt !== undefined) {
-    const slice = text.slice(start, state.closedAt);
-    const parsed = parseJsonTolerantly(slice);
-    return parsed ? { value: parsed.value, end: state.closedAt, ...(parsed.repair ? { repair: parsed.repair } : {}) } : undefined;
-  }
-  const parsed = repairTruncated(text.slice(start));
-  return parsed ? { value: parsed.value, end: text.length, ...(parsed.repair ? { repair: parsed.repair } : {}) } : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

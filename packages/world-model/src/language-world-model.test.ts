@@ -50,6 +50,45 @@ describe('LanguageWorldModel', () => {
     expect(world.statistics).toEqual({ predictions: answers.length, malformed: answers.length });
   });
 
+  it('finds the prediction in replies with prose, fences, other JSON and braces around it', async () => {
+    const prediction = '{"observation": "You are at cell 2 of 5; the goal is at cell 4.", "reward": 0, "terminated": false, "confidence": 0.9}';
+    const replies = [
+      // Prose with braces before the JSON.
+      `Moving right from {cell 1} means:\n${prediction}`,
+      // A JSON echo of the question first, then the prediction.
+      `{"action": "right"}\n${prediction}`,
+      // Two predictions: the first one counts.
+      `${prediction}\n{"observation": "You are at cell 3 of 5; the goal is at cell 4.", "reward": 0, "terminated": false}`,
+      // A remark with a brace after the JSON.
+      `${prediction}\n(I assumed the line has no walls, i.e. {} obstacles.)`,
+      // A fenced block followed by text that closes a brace.
+      `\`\`\`json\n${prediction}\n\`\`\`\nThat is all }`,
+      // A draft inside <think> is reasoning, not the answer.
+      `<think>Maybe {"observation": "You are at cell 0 of 5.", "reward": 0, "terminated": false}? No: right moves right.</think>\n${prediction}`,
+      // Braces inside the observation's string.
+      prediction.replace('cell 4.', 'cell 4 {marked G}.') + ' }',
+    ];
+    const world = new LanguageWorldModel({ model: new RecordedLanguageModel(replies.map((text) => generateResult({ text }))) });
+    for (const reply of replies) {
+      const expected = reply.includes('{marked G}') ? 'You are at cell 2 of 5; the goal is at cell 4 {marked G}.' : 'You are at cell 2 of 5; the goal is at cell 4.';
+      expect(await world.predict(here, 'right'), reply).toEqual({ observationText: expected, reward: 0, terminated: false, confidence: 0.9 });
+    }
+    expect(world.statistics).toEqual({ predictions: replies.length, malformed: 0 });
+  });
+
+  it('counts replies whose JSON objects all lack the prediction shape, or are cut off or nested too deeply, as malformed', async () => {
+    const answers = [
+      'Either {"observation": "cell 2", "reward": 0} or {"observation": "cell 0", "terminated": false}.',
+      'Here: {not json} then {"observation": "cell 2", "reward": 0, "terminated": fa',
+      '<think>{"observation": "cell 2", "reward": 0, "terminated": false}</think> I cannot tell.',
+      '{"a":'.repeat(5_000) + '1' + '}'.repeat(5_000),
+      '{'.repeat(5_000),
+    ];
+    const world = new LanguageWorldModel({ model: new RecordedLanguageModel(answers.map((text) => generateResult({ text }))) });
+    for (const answer of answers) expect(await world.predict(here, 'right'), answer.slice(0, 60)).toEqual({ confidence: 0 });
+    expect(world.statistics).toEqual({ predictions: answers.length, malformed: answers.length });
+  });
+
   it('lets backend failures through as they are', async () => {
     const world = new LanguageWorldModel({ model: new RecordedLanguageModel([]) });
     await expect(world.predict(here, 'right')).rejects.toBeInstanceOf(ModelBackendError);

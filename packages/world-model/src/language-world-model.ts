@@ -12,6 +12,7 @@ import type {
   SamplingParameters,
   Transition,
 } from '@worldloop/spec';
+import { findJsonValues } from '@worldloop/core';
 import type { Imagination, ImaginingWorldModel } from './imagining-world-model.js';
 
 /** Options of a {@link LanguageWorldModel}. */
@@ -153,22 +154,29 @@ function question(state: Observation, action: string): string {
   return `Observation:\n${state.text}\n\nAction: ${action}\n\nWhat happens next?`;
 }
 
-/** The JSON object in an answer: the whole text, or the first {...} span (a code fence around it). */
+/**
+ * The prediction in an answer: the first JSON object in the text (outside `<think>` blocks) that has
+ * the prediction's shape. Prose, code fences, other JSON before it and remarks after it, braces
+ * included, are passed over by the balanced scan of `findJsonValues`; a truncated object is not
+ * repaired. When no object fits, the reason is the first object's defect.
+ */
 function parseAnswer(result: GenerateResult): ParsedAnswer {
-  const text = result.text.trim();
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    const start = text.indexOf('{');
-    const end = text.lastIndexOf('}');
-    if (start < 0 || end <= start) return { ok: false, reason: 'no JSON object in the answer' };
-    try {
-      value = JSON.parse(text.slice(start, end + 1));
-    } catch {
-      return { ok: false, reason: 'the answer is not valid JSON' };
-    }
+  const text = result.text.replace(THINK_BLOCK, ' ');
+  let firstProblem: string | undefined;
+  for (const found of findJsonValues(text)) {
+    const answer = predictionFrom(found.value);
+    if (answer.ok) return answer;
+    firstProblem ??= answer.reason;
   }
+  if (firstProblem !== undefined) return { ok: false, reason: firstProblem };
+  return { ok: false, reason: text.includes('{') ? 'no complete, valid JSON object in the answer' : 'no JSON object in the answer' };
+}
+
+/** Reasoning a model wrote before answering (an unclosed block runs to the end): never the answer. */
+const THINK_BLOCK = /<think>[\s\S]*?(?:<\/think>|$)/g;
+
+/** A parsed JSON value read as a prediction, or what is wrong with it. */
+function predictionFrom(value: unknown): ParsedAnswer {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'the answer is not a JSON object' };
   const { observation, reward, terminated, confidence } = value as Record<string, unknown>;
   if (typeof observation !== 'string') return { ok: false, reason: 'observation is not a string' };

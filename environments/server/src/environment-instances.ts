@@ -1,6 +1,8 @@
-// The live environment instances of a server: integer ids from 0 (as AgentGym servers number
-// them), a bound on how many exist, idle ones reclaimed, and one request at a time per instance.
-import type { Environment, Observation } from '@worldloop/spec';
+// The live environment instances of a server: integer ids counting up from a first id (0 as
+// AgentGym servers number them, or a random one so a restarted server does not reissue the ids of
+// its previous run), a bound on how many exist, idle ones reclaimed, one request at a time each.
+import { randomInt } from 'node:crypto';
+import { ConfigError, type Environment, type Observation } from '@worldloop/spec';
 import { RequestError } from './request-error.js';
 
 /** One environment instance and what the protocol reports about it. */
@@ -33,21 +35,49 @@ export interface EnvironmentInstancesOptions {
   readonly idleTimeoutMs: number;
   /** Clock in ms (default `performance.now`); tests pass their own. */
   readonly now?: () => number;
+  /** Id of the first instance, later ones counting up from it (default 0); see `EnvironmentServerOptions.firstInstanceId`. */
+  readonly firstInstanceId?: FirstInstanceId;
+}
+
+/**
+ * Where a server's instance ids start: a non-negative safe integer, or `'random'` for a random one
+ * from 1 to 2^30 - 1 (drawn from `node:crypto`), so the ids of two server starts are unlikely to
+ * overlap, an id issued by a server started at 0 never matches, and ids stay below 2^31 for the
+ * first 2^30 instances (clients that keep ids in 32-bit integers read them).
+ */
+export type FirstInstanceId = number | 'random';
+
+/** Largest random first id, exclusive. */
+const RANDOM_FIRST_ID_LIMIT = 2 ** 30;
+
+/** The first id `firstInstanceId` stands for; a `ConfigError` for anything but a non-negative safe integer or `'random'`. */
+function resolveFirstInstanceId(firstInstanceId: FirstInstanceId | undefined): number {
+  if (firstInstanceId === undefined) return 0;
+  if (firstInstanceId === 'random') return randomInt(1, RANDOM_FIRST_ID_LIMIT);
+  if (typeof firstInstanceId !== 'number' || !Number.isSafeInteger(firstInstanceId) || firstInstanceId < 0) {
+    throw new ConfigError(`EnvironmentServer option firstInstanceId must be a non-negative integer or 'random'; got ${JSON.stringify(firstInstanceId) ?? String(firstInstanceId)}.`);
+  }
+  return firstInstanceId;
 }
 
 const noop = (): void => undefined;
 
 /**
  * The instance table. `create` refuses past `maxInstances` (503) after reclaiming idle instances;
- * `get` refuses unknown or reclaimed ids with AgentGym's wording (status 200, `{"error"}`).
+ * `get` refuses unknown or reclaimed ids with AgentGym's wording (status 200, `{"error"}`), saying
+ * whether this server never issued the id or closed it.
  */
 export class EnvironmentInstances {
+  /** Id of the first instance this table issues (or will). */
+  readonly firstId: number;
   private readonly byId = new Map<number, EnvironmentInstance>();
-  private nextId = 0;
+  private nextId: number;
   private readonly now: () => number;
 
   constructor(private readonly options: EnvironmentInstancesOptions) {
     this.now = options.now ?? (() => performance.now());
+    this.firstId = resolveFirstInstanceId(options.firstInstanceId);
+    this.nextId = this.firstId;
   }
 
   /** Instances alive now. */
@@ -86,8 +116,10 @@ export class EnvironmentInstances {
   get(id: number): EnvironmentInstance {
     const instance = this.byId.get(id);
     if (instance === undefined) {
-      const reason = id >= 0 && id < this.nextId ? 'was closed or reclaimed after being idle' : 'was never created';
-      throw new RequestError(200, 'unknown-instance', `The id ${id} is not valid: instance ${id} ${reason}. POST /create makes a new one.`);
+      const reason = id >= this.firstId && id < this.nextId
+        ? `instance ${id} was closed or reclaimed after being idle`
+        : 'this server never issued it (a restarted server does not know the ids of its previous run)';
+      throw new RequestError(200, 'unknown-instance', `The id ${id} is not valid: ${reason}. POST /create makes a new one.`);
     }
     instance.lastUsedAt = this.now();
     return instance;

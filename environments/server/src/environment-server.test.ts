@@ -100,13 +100,50 @@ describe('EnvironmentServer', () => {
     const unknown = await post(url, '/step', { id: 99, action: 'left' });
     expect(unknown).toMatchObject({ status: 200, body: { code: 'unknown-instance' } });
     expect(unknown.body.error).toMatch(/^The id 99 is not valid/);
-    expect((await post(url, '/step', { id: -1, action: 'left' })).body.error).toMatch(/instance -1 was never created/);
+    expect((await post(url, '/step', { id: -1, action: 'left' })).body.error).toMatch(/^The id -1 is not valid: this server never issued it/);
     const { id } = (await post(url, '/create', {})).body;
     await post(url, '/reset', { id, data_idx: 1 });
     let done = false;
     for (let index = 0; index < 200 && !done; index++) done = (await post(url, '/step', { id, action: 'done' })).body.done;
     expect(done).toBe(true);
     expect((await post(url, '/step', { id, action: 'left' })).body).toMatchObject({ code: 'environment-state' });
+  });
+
+  it('counts instance ids up from firstInstanceId, and refuses ids below it as never issued', async () => {
+    const url = await start({ firstInstanceId: 500 });
+    expect((await post(url, '/create', {})).body.id).toBe(500);
+    expect((await post(url, '/create', {})).body.id).toBe(501);
+    await post(url, '/close', { id: 500 });
+    for (const [id, reason] of [[0, /this server never issued it/], [499, /this server never issued it/], [502, /this server never issued it/], [500, /instance 500 was closed or reclaimed/]] as const) {
+      const refused = await post(url, '/step', { id, action: 'left' });
+      expect(refused).toMatchObject({ status: 200, body: { code: 'unknown-instance' } });
+      expect(refused.body.error).toMatch(new RegExp(`^The id ${id} is not valid: `));
+      expect(refused.body.error).toMatch(reason);
+    }
+    expect((await get(url, '/detail?id=501')).body).toMatchObject({ id: 501 });
+  });
+
+  it("after a restart with firstInstanceId 'random', refuses the ids of the previous run instead of driving another client's instance", async () => {
+    const before = await start(); // ids from 0, as before
+    const { id: held } = (await post(before, '/create', {})).body;
+    await post(before, '/reset', { id: held, data_idx: 1 });
+    await server!.close();
+
+    const after = await start({ firstInstanceId: 'random' });
+    const { id: first } = (await post(after, '/create', {})).body;
+    expect(Number.isSafeInteger(first) && first >= 1 && first < 2 ** 30).toBe(true);
+    expect((await post(after, '/create', {})).body.id).toBe(first + 1);
+    await post(after, '/reset', { id: first, data_idx: 2 });
+    const stale = await post(after, '/step', { id: held, action: 'forward' });
+    expect(stale).toMatchObject({ status: 200, body: { code: 'unknown-instance' } });
+    expect(stale.body.error).toMatch(/never issued it/);
+    expect((await get(after, `/detail?id=${first}`)).body.observation).toBe((await post(after, '/reset', { id: first, data_idx: 2 })).body.observation);
+  });
+
+  it('refuses a firstInstanceId that is not a non-negative integer or random', () => {
+    for (const firstInstanceId of [-1, 1.5, Number.NaN, 2 ** 53, 'later' as never]) {
+      expect(() => new EnvironmentServer({ spec, firstInstanceId })).toThrow(/EnvironmentServer option firstInstanceId must be a non-negative integer or 'random'; got /);
+    }
   });
 
   it('refuses malformed requests with FastAPI-shaped 422s, unknown paths with 404 and wrong methods with 405', async () => {

@@ -11,7 +11,7 @@ import {
   type EnvironmentSpec,
   type Observation,
 } from '@worldloop/spec';
-import { EnvironmentInstances, type EnvironmentInstance } from './environment-instances.js';
+import { EnvironmentInstances, type EnvironmentInstance, type FirstInstanceId } from './environment-instances.js';
 import { readJsonBody } from './read-json-body.js';
 import { RequestError } from './request-error.js';
 
@@ -31,6 +31,15 @@ export interface EnvironmentServerOptions {
   readonly now?: () => number;
   /** On `close`, how long requests already running may take to finish before their connections are dropped (default 10,000 ms). */
   readonly shutdownGraceMs?: number;
+  /**
+   * Id of the first instance; later ones count up from it. Default 0, as AgentGym servers number
+   * them. `'random'` (what `worldloop serve` uses) starts from a random id instead, so after a
+   * restart a client still holding an id of the previous run is refused (`unknown-instance`, which
+   * worldloop's client answers by making a new instance) rather than driving another client's
+   * instance that happens to have the same number. A `ConfigError` for anything but a non-negative
+   * safe integer or `'random'`.
+   */
+  readonly firstInstanceId?: FirstInstanceId;
 }
 
 /** Where a listening server is. */
@@ -95,6 +104,7 @@ export class EnvironmentServer {
       maxInstances: this.maxInstances,
       idleTimeoutMs: this.idleTimeoutMs,
       ...(options.now ? { now: options.now } : {}),
+      ...(options.firstInstanceId !== undefined ? { firstInstanceId: options.firstInstanceId } : {}),
     });
     this.routes = new Map<string, Handler>([
       ['GET /', async () => `This is environment ${this.spec.id}, served by worldloop over the AgentGym protocol.`],

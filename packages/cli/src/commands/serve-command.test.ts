@@ -70,6 +70,19 @@ describe('worldloop serve', () => {
     expect(server.io.output()).toContain('stopped serving gridworld/GoToLocal-v0');
   });
 
+  it('numbers instances from a random id, so a client holding an id of an earlier server start is refused', async () => {
+    const server = await serve(['--env', 'gridworld/GoToLocal-v0']);
+    const post = async (path: string, body: unknown): Promise<any> =>
+      (await fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+    const { id } = await post('/create', {});
+    expect(Number.isSafeInteger(id) && id >= 1 && id < 2 ** 30).toBe(true);
+    // 0 is what every start of a server numbering from 0 hands out first.
+    expect(await post('/step', { id: 0, action: 'left' })).toMatchObject({ code: 'unknown-instance', error: expect.stringMatching(/^The id 0 is not valid: this server never issued it/) });
+    expect(await post('/step', { id, action: 'left' })).toMatchObject({ done: false });
+    server.stop();
+    expect(await server.exited).toBe(0);
+  });
+
   it('fails a run against a server that is not there with the URL and what to start', async () => {
     const io = captureIo();
     const code = await main(['run', '--env', 'agentgym:http://127.0.0.1:9#textcraft', '--policy', 'random-valid', '--episodes', '1', '--db', join(directory, 'runs.db')], io);

@@ -62,7 +62,12 @@ function isNoteworthy(type: number): boolean {
 /**
  * The observation text for `situation`. `view` is computed here for the situation's pose and
  * grid (it is scratch space the caller may reuse); `objects` must list the object and door cells
- * of the situation's grid.
+ * of the situation's grid. After a step the heading line ends with "Step N of M.", `maxSteps`
+ * being the episode's budget (the level's limit, or the caller's when smaller). The first
+ * observation (step 0) leaves that out: it describes the level alone, the same whatever budget the
+ * episode runs under, so episodes of one task start alike (preference pairs, shared prompts) and
+ * recordings made under different budgets still pair up. Policies learn the budget from the
+ * harness (the agent's prompt states it) or from `info.maxSteps` of the reset.
  */
 export function describeSituation(situation: GridSituation, missionText: string, maxSteps: number, view: AgentView, objects: ObjectCells): string {
   const { layers, seenAt, stepCount, agentX, agentY, agentDirection, carriedType, carriedColor } = situation;
@@ -71,7 +76,7 @@ export function describeSituation(situation: GridSituation, missionText: string,
   const cells = view.cells;
   const visible = view.visible;
   const carrying = carriedType === ObjectType.empty ? 'nothing' : `a ${describeObject({ type: carriedType, color: carriedColor })}`;
-  let text = `Mission: ${missionText}.\nYou are facing ${directionNames[agentDirection]} and carrying ${carrying}. Step ${stepCount} of ${maxSteps}.\n`;
+  let text = `Mission: ${missionText}.\nYou are facing ${directionNames[agentDirection]} and carrying ${carrying}.${stepCount === 0 ? '' : ` Step ${stepCount} of ${maxSteps}.`}\n`;
 
   // What lies straight ahead: free cells, then what stops the walk.
   let free = 0;

@@ -36,7 +36,10 @@ describe('GridworldEnvironment: reset and observations', () => {
     expect(info.mission).toMatch(/^go to the (red|green|blue|purple|yellow|grey) (key|ball|box)$/);
     expect(observation.mission).toBe(info.mission);
     expect(observation.text).toContain(`Mission: ${info.mission}.`);
-    expect(observation.text).toMatch(/You are facing (east|south|west|north) and carrying nothing\. Step 0 of 64\./);
+    // The first observation leaves the step count and budget out: it is the same under any budget.
+    expect(observation.text).toMatch(/You are facing (east|south|west|north) and carrying nothing\.\n/);
+    expect(observation.text).not.toContain('Step');
+    expect((await environment.step('left')).observation.text).toMatch(/You are facing (east|south|west|north) and carrying nothing\. Step 1 of 64\.\n/);
     expect(observation.validActions.slice(0, 7)).toEqual(primitives);
     expect(observation.parts[0]).toMatchObject({ type: 'text', label: 'map' });
     expect(observation.parts[0]!.text.split('\n')[0]).toBe('#'.repeat(16));
@@ -203,6 +206,63 @@ describe('GridworldEnvironment: episode end, rewards and limits', () => {
     const last = await environment.step('left');
     expect(last).toMatchObject({ reward: 0, terminated: false, truncated: true, info: { success: false, stepCount: 5 } });
     await expect(environment.step('left')).rejects.toThrow(/after the episode .* ended/);
+  });
+
+  it("truncates at a reset's smaller maxSteps and states that budget in the text, its first observation unchanged", async () => {
+    const environment = new GridworldEnvironment('GoToLocal'); // its own limit: 64
+    const unbudgeted = (await environment.reset({ seed: 1 })).observation;
+    const { observation, info } = await environment.reset({ seed: 1, maxSteps: 5 });
+    expect(info.maxSteps).toBe(5);
+    expect(environment.maxSteps).toBe(5);
+    expect(observation.toJSON()).toEqual(unbudgeted.toJSON());
+    for (let index = 1; index < 5; index++) {
+      const step = await environment.step('left');
+      expect(step).toMatchObject({ truncated: false, terminated: false });
+      expect(step.observation.text).toContain(`Step ${index} of 5.`);
+    }
+    const last = await environment.step('left');
+    expect(last).toMatchObject({ reward: 0, terminated: false, truncated: true, info: { success: false, stepCount: 5 } });
+    expect(last.observation.text).toContain('Step 5 of 5.');
+    // A larger budget than its own leaves its own, and the next reset without one restores it.
+    await environment.reset({ seed: 1, maxSteps: 500 });
+    expect((await environment.step('left')).observation.text).toContain('Step 1 of 64.');
+    await environment.reset({ seed: 1, maxSteps: 5 });
+    expect((await environment.reset({ seed: 1 })).info.maxSteps).toBe(64);
+    expect(environment.maxSteps).toBe(64);
+  });
+
+  it("scores a success against its own limit, not a reset's smaller budget, also after a restore", async () => {
+    const environment = new GridworldEnvironment('GoToLocal');
+    await environment.reset({ seed: 3 });
+    let free;
+    do free = await environment.step(environment.expertAction()!);
+    while (!free.terminated && !free.truncated);
+    const steps = free.info.stepCount as number;
+    expect(free.reward).toBeCloseTo(1 - 0.9 * (steps / 64));
+    // The same episode with exactly the steps it needs as its budget: success on the last one, same reward.
+    await environment.reset({ seed: 3, maxSteps: steps });
+    const restored = new GridworldEnvironment('GoToLocal');
+    restored.restore(JSON.parse(JSON.stringify(environment.snapshot())) as EnvSnapshot);
+    for (const copy of [environment, restored]) {
+      expect(copy.maxSteps).toBe(steps);
+      let budgeted;
+      do budgeted = await copy.step(copy.expertAction()!);
+      while (!budgeted.terminated && !budgeted.truncated);
+      expect(budgeted).toMatchObject({ terminated: true, info: { success: true, stepCount: steps } });
+      expect(budgeted.reward).toBe(free.reward);
+      expect(budgeted.observation.text).toContain(`Step ${steps} of ${steps}.`);
+    }
+  });
+
+  it('refuses a reset maxSteps that is not a positive integer, state unchanged', async () => {
+    const environment = new GridworldEnvironment('GoToLocal');
+    await environment.reset({ seed: 1 });
+    await environment.step('left');
+    const before = environment.snapshot();
+    for (const maxSteps of [0, -2, 1.5, Number.NaN]) {
+      await expect(environment.reset({ seed: 2, maxSteps })).rejects.toThrow(/Reset option maxSteps must be a positive integer/);
+    }
+    expect(environment.snapshot()).toEqual(before);
   });
 
   it('refuses step before reset with EnvironmentStateError', async () => {

@@ -7,6 +7,7 @@ import {
   booleanEnvironmentOption,
   integerEnvironmentOption,
   resetSeed,
+  resetStepLimit,
   snapshotData,
   type ActionValidation,
   type EnvSnapshot,
@@ -76,7 +77,10 @@ interface GridworldSnapshotData {
   readonly carriedType: number;
   readonly carriedColor: number;
   readonly stepCount: number;
+  /** Step at which the episode is truncated. */
   readonly maxSteps: number;
+  /** The level's own limit, which the reward is scored against; absent in older snapshots (then `maxSteps`). */
+  readonly levelMaxSteps?: number;
   readonly ended: boolean;
   readonly succeeded: boolean;
   readonly mission: Mission;
@@ -94,7 +98,10 @@ function encodeBytes(bytes: Uint8Array): string {
  * `done` is a no-op that spends a step. Text commands ("go to the red ball") run as several
  * primitive steps inside one `step` call: `info.primitiveSteps` says how many, and the step
  * count, reward and truncation count every one of them. Reward on success is
- * `1 - 0.9 * stepCount / maxSteps` (BabyAI), 0 otherwise.
+ * `1 - 0.9 * stepCount / levelMaxSteps` (BabyAI), 0 otherwise, where `levelMaxSteps` is the level's
+ * own limit (the `maxSteps` option, else the task's default). A reset's `maxSteps` (the caller's
+ * budget) truncates the episode sooner and is the budget the observation text states ("Step 3 of
+ * 32"), but leaves the reward as it is.
  */
 export class GridworldEnvironment implements Environment<GridworldObservation, string> {
   readonly id: string;
@@ -105,6 +112,9 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
   readonly roomSize: number;
   private readonly targetFeatures: boolean;
   private readonly configuredMaxSteps: number;
+  /** The level's own limit in this episode: the reward is scored against it. */
+  private levelMaxSteps: number;
+  /** Where this episode is truncated: `levelMaxSteps`, or the reset's `maxSteps` when smaller. */
   private episodeMaxSteps: number;
   private grid: Grid | undefined;
   private agentX = 0;
@@ -138,6 +148,7 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
     this.roomSize = integerEnvironmentOption('Gridworld', options, 'roomSize', task.minimumRoomSize, 32) ?? task.defaultRoomSize;
     this.configuredMaxSteps = integerEnvironmentOption('Gridworld', options, 'maxSteps', 1, 1_000_000) ?? task.defaultMaxSteps(this.roomSize);
     this.targetFeatures = booleanEnvironmentOption('Gridworld', options, 'targetFeatures') ?? false;
+    this.levelMaxSteps = this.configuredMaxSteps;
     this.episodeMaxSteps = this.configuredMaxSteps;
     this.actionSpace = new GridworldActionSpace({
       validate: (action) => this.validateAction(action),
@@ -145,15 +156,19 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
     });
   }
 
-  /** Primitive steps after which the episode is truncated. */
+  /**
+   * Primitive steps after which the episode is truncated: the level's limit, or after a reset with a
+   * smaller `maxSteps`, that one.
+   */
   get maxSteps(): number {
     return this.episodeMaxSteps;
   }
 
   /**
    * Generates a level from `options.seed` (or from a random seed, reported in `info.seed`).
-   * `info` also carries `task`, `mission` and `maxSteps`. `options.task`, when given, must name
-   * this environment's own task (ConfigError otherwise).
+   * `info` also carries `task`, `mission` and `maxSteps` (the episode's limit: the level's, or
+   * `options.maxSteps` when smaller). `options.task`, when given, must name this environment's own
+   * task, and `options.maxSteps` must be a positive integer (ConfigError otherwise, state unchanged).
    */
   async reset(options: ResetOptions = {}): Promise<ResetResult<GridworldObservation>> {
     return this.resetSync(options);
@@ -165,6 +180,7 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
       throw new ConfigError(`${this.id} has a single task; create gridworld/${options.task}-v0 instead of passing task ${JSON.stringify(options.task)}.`);
     }
     const seed = resetSeed(options);
+    const episodeMaxSteps = resetStepLimit(options, this.configuredMaxSteps);
     const random = new SeededRandom(seed);
     const level = this.task.generate(random, this.roomSize);
     this.seed = seed;
@@ -178,7 +194,8 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
     this.stepCount = 0;
     this.ended = false;
     this.succeeded = false;
-    this.episodeMaxSteps = this.configuredMaxSteps;
+    this.levelMaxSteps = this.configuredMaxSteps;
+    this.episodeMaxSteps = episodeMaxSteps;
     this.setMission(level.mission);
     this.markSeen();
     const observation = this.observe();
@@ -262,6 +279,7 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
       carriedColor: this.carriedColor,
       stepCount: this.stepCount,
       maxSteps: this.episodeMaxSteps,
+      levelMaxSteps: this.levelMaxSteps,
       ended: this.ended,
       succeeded: this.succeeded,
       mission: { kind: this.mission!.kind, target: { ...this.mission!.target }, text: this.mission!.text },
@@ -300,6 +318,7 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
     this.carriedColor = data.carriedColor;
     this.stepCount = data.stepCount;
     this.episodeMaxSteps = data.maxSteps;
+    this.levelMaxSteps = data.levelMaxSteps ?? data.maxSteps;
     this.ended = data.ended;
     this.succeeded = data.succeeded;
     this.seed = data.seed;
@@ -439,7 +458,7 @@ export class GridworldEnvironment implements Environment<GridworldObservation, s
     const observation = this.observe();
     if (!this.ended) return { observation, reward: 0, terminated: false, truncated: false, info: { primitiveSteps } };
     const succeeded = this.succeeded;
-    const reward = succeeded ? 1 - 0.9 * (this.stepCount / this.episodeMaxSteps) : 0;
+    const reward = succeeded ? 1 - 0.9 * (this.stepCount / this.levelMaxSteps) : 0;
     const info: Info = { primitiveSteps, success: succeeded, stepCount: this.stepCount };
     return { observation, reward, terminated: succeeded, truncated: !succeeded, info };
   }

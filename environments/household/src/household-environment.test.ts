@@ -31,6 +31,17 @@ describe('HouseholdEnvironment', () => {
     await expect(environment.step('look')).rejects.toBeInstanceOf(EnvironmentStateError);
   });
 
+  it("truncates at a reset's smaller maxSteps (the caller's budget) and reports it; a larger one leaves its own", async () => {
+    const environment = new HouseholdEnvironment('PickAndPlace'); // its own limit: 50
+    expect((await environment.reset({ seed: 1, maxSteps: 2 })).info.maxSteps).toBe(2);
+    expect(environment.maxSteps).toBe(2);
+    expect(await environment.step('look')).toMatchObject({ truncated: false });
+    expect(await environment.step('look')).toMatchObject({ reward: 0, terminated: false, truncated: true, info: { success: false, stepCount: 2 } });
+    expect((await environment.reset({ seed: 1, maxSteps: 500 })).info.maxSteps).toBe(50);
+    expect((await environment.reset({ seed: 1 })).info.maxSteps).toBe(50);
+    await expect(environment.reset({ seed: 1, maxSteps: 2.5 })).rejects.toThrow(ConfigError);
+  });
+
   it('refuses malformed commands with InvalidActionError, spending no step and changing nothing', async () => {
     const environment = new HouseholdEnvironment('PickTwo');
     await environment.reset({ seed: 2 });

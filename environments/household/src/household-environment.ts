@@ -7,6 +7,7 @@ import {
   InvalidActionError,
   integerEnvironmentOption,
   resetSeed,
+  resetStepLimit,
   snapshotData,
   type EnvSnapshot,
   type Environment,
@@ -57,7 +58,8 @@ function copyState(state: HouseholdState): HouseholdState {
  * seed; each step runs one text command. Malformed commands reject with `InvalidActionError`
  * and change nothing; well-formed commands that cannot be done now answer "Nothing happens."
  * and spend a step (as in ALFWorld; `info.admissible` is false). Reward 1 and `terminated` when
- * the goal holds after a step, `truncated` at `maxSteps`; `info.success` at the end.
+ * the goal holds after a step, `truncated` at `maxSteps` (or at a reset's smaller `maxSteps`, the
+ * caller's budget); `info.success` at the end.
  */
 export class HouseholdEnvironment implements Environment<HouseholdObservation, string> {
   readonly id: string;
@@ -87,15 +89,17 @@ export class HouseholdEnvironment implements Environment<HouseholdObservation, s
     this.actionSpace = new HouseholdActionSpace({ validActions: () => this.currentValidActions() });
   }
 
-  /** Steps after which the episode is truncated. */
+  /** Steps after which the episode is truncated: the option's, or after a reset with a smaller `maxSteps`, that one. */
   get maxSteps(): number {
     return this.episodeMaxSteps;
   }
 
   /**
    * Draws a level from `options.seed` (or from a random seed, reported in `info.seed`). `info`
-   * also carries `task`, `taskType` (ALFWorld's family name), `scene`, `mission` and `maxSteps`.
-   * `options.task`, when given, must name this family (or its ALFWorld name); ConfigError otherwise.
+   * also carries `task`, `taskType` (ALFWorld's family name), `scene`, `mission` and `maxSteps` (the
+   * episode's limit: the environment's, or `options.maxSteps` when smaller). `options.task`, when
+   * given, must name this family (or its ALFWorld name), and `options.maxSteps` must be a positive
+   * integer; ConfigError otherwise.
    */
   async reset(options: ResetOptions = {}): Promise<ResetResult<HouseholdObservation>> {
     const family = this.family;
@@ -103,6 +107,7 @@ export class HouseholdEnvironment implements Environment<HouseholdObservation, s
       throw new ConfigError(`${this.id} has a single task family; create household/${options.task}-v0 instead of passing task ${JSON.stringify(options.task)}.`);
     }
     const seed = resetSeed(options);
+    const maxSteps = resetStepLimit(options, this.configuredMaxSteps);
     // Each family draws from its own stream, so one seed does not give every family the same room.
     const familyIndex = Object.keys(householdTaskFamilies).indexOf(family.name);
     const state = generateHouseholdLevel(family, new SeededRandom(deriveSeed(seed, familyIndex)));
@@ -111,7 +116,7 @@ export class HouseholdEnvironment implements Environment<HouseholdObservation, s
     this.stepCount = 0;
     this.ended = false;
     this.succeeded = false;
-    this.episodeMaxSteps = this.configuredMaxSteps;
+    this.episodeMaxSteps = maxSteps;
     const observation = this.observe(this.world.introduction());
     const info: Info = { seed, task: family.name, taskType: family.alfworldType, scene: state.scene, mission: state.mission, maxSteps: this.episodeMaxSteps };
     return { observation, info };

@@ -92,6 +92,17 @@ describe('TextcraftEnvironment', () => {
     expect(last).toMatchObject({ reward: 0, terminated: false, truncated: true, info: { success: false, stepCount: 3 } });
   });
 
+  it("truncates at a reset's smaller maxSteps (the caller's budget) and reports it; a larger one leaves its own", async () => {
+    const environment = new TextcraftEnvironment('Curated'); // its own limit: 40
+    expect((await environment.reset({ seed: 5, task: 'torch', maxSteps: 2 })).info.maxSteps).toBe(2);
+    expect(environment.maxSteps).toBe(2);
+    expect(await environment.step('inventory')).toMatchObject({ truncated: false });
+    expect(await environment.step('inventory')).toMatchObject({ reward: 0, terminated: false, truncated: true, info: { success: false, stepCount: 2 } });
+    expect((await environment.reset({ seed: 5, maxSteps: 400 })).info.maxSteps).toBe(40);
+    expect((await environment.reset({ seed: 5 })).info.maxSteps).toBe(40);
+    await expect(environment.reset({ seed: 5, maxSteps: 0 })).rejects.toThrow(ConfigError);
+  });
+
   it('lists only affordable crafts, gets for the listed recipes\' base items, and inventory', async () => {
     const environment = await curated('torch', { distractors: 0 });
     expect(environment.actionSpace.validActions()).toEqual(expect.arrayContaining(['inventory', 'get 1 coal', 'get 1 charcoal', 'get 1 oak logs']));

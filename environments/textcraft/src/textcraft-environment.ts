@@ -7,6 +7,7 @@ import {
   InvalidActionError,
   integerEnvironmentOption,
   resetSeed,
+  resetStepLimit,
   snapshotData,
   type EnvSnapshot,
   type Environment,
@@ -101,7 +102,8 @@ function recipeOfCommand(command: string): Recipe {
 /**
  * A TextCraft task family (`textcraft/<Family>-v0`). The observation after `reset` lists the
  * crafting commands and the goal; each step answers one command with TextCraft's reply. Reward 1
- * and `terminated` when the goal is crafted; `truncated` at `maxSteps`; `info.success` at the end.
+ * and `terminated` when the goal is crafted; `truncated` at `maxSteps` (or at a reset's smaller
+ * `maxSteps`, the caller's budget); `info.success` at the end.
  */
 export class TextcraftEnvironment implements Environment<TextcraftObservation, string> {
   readonly id: string;
@@ -144,7 +146,7 @@ export class TextcraftEnvironment implements Environment<TextcraftObservation, s
     this.actionSpace = new TextcraftActionSpace(() => this.latestObservation?.validActions ?? []);
   }
 
-  /** Steps after which the episode is truncated. */
+  /** Steps after which the episode is truncated: the option's, or after a reset with a smaller `maxSteps`, that one. */
   get maxSteps(): number {
     return this.episodeMaxSteps;
   }
@@ -153,10 +155,12 @@ export class TextcraftEnvironment implements Environment<TextcraftObservation, s
    * Makes a world from `options.seed` (or a random seed, reported in `info.seed`). For
    * `textcraft/Curated-v0`, `options.task` names a curated goal (`"lectern"`); otherwise the seed
    * picks goal number seed modulo their count. Other families accept only their own name as task.
-   * `info` carries `seed`, `goal`, `depth` and `maxSteps`.
+   * `info` carries `seed`, `goal`, `depth` and `maxSteps` (the episode's limit: the environment's,
+   * or `options.maxSteps` when smaller; a `maxSteps` that is not a positive integer is a ConfigError).
    */
   async reset(options: ResetOptions = {}): Promise<ResetResult<TextcraftObservation>> {
     const seed = resetSeed(options);
+    const maxSteps = resetStepLimit(options, this.configuredMaxSteps);
     const random = new SeededRandom(seed);
     let task: CraftingTask;
     if (this.family.curated) {
@@ -175,7 +179,7 @@ export class TextcraftEnvironment implements Environment<TextcraftObservation, s
       task = generateCraftingTask(random, { depth, distractors: this.distractors, maximumPlanSteps: generatedPlanBudget(depth) });
     }
     this.seed = seed;
-    this.begin(task, emptyInventory, 0, this.configuredMaxSteps, false, false);
+    this.begin(task, emptyInventory, 0, maxSteps, false, false);
     const observation = this.observe(`Crafting commands:\n${this.episode!.commandsText}\n\nGoal: craft ${task.goal}.`);
     return { observation, info: { seed, goal: task.goal, depth: task.depth, maxSteps: this.episodeMaxSteps } };
   }

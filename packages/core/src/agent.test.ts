@@ -2,7 +2,7 @@
 // step, guards, stop conditions, failures that end an episode without crashing the process.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, type MemoryHit, type MemoryRecord, type MemoryStore, type NewMemory, type RecallQuery, type StepRecord } from '@worldloop/spec';
+import { ConfigError, type MemoryHit, type MemoryRecord, type MemoryStore, type NewMemory, type RecallQuery, type ResetOptions, type StepRecord } from '@worldloop/spec';
 import { LineWorldEnvironment, ScriptedPolicy } from '@worldloop/testkit';
 import { Agent } from './agent.js';
 import { defineTool } from './define-tool.js';
@@ -92,10 +92,68 @@ describe('Agent loop', () => {
     expect(result.outcome).toMatchObject({ success: true, invalidActionCount: 1 });
   });
 
+  it('tells the policy when a guard replaced its action, and records both actions and the verdict', async () => {
+    const policy = new ScriptedPolicy(['wait', 'right', 'right', 'right']);
+    const agent = new Agent({
+      policy,
+      guards: [{ name: 'no-waiting', check: ({ action }) => (action === 'wait' ? { decision: 'rewrite', action: 'right', reason: 'keep moving.' } : { decision: 'allow' }) }],
+    });
+    const steps = collectSteps(agent);
+    const result = await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 }); // starts at cell 1, goal at 4
+    expect(result.outcome).toMatchObject({ success: true, stepCount: 3, invalidActionCount: 0 });
+    expect(steps[0]).toMatchObject({ action: 'wait', executedAction: 'right', accepted: true });
+    expect(steps[0]!.feedback).toBeUndefined();
+    expect(steps[0]!.guardVerdicts).toEqual([{ guard: 'no-waiting', verdict: { decision: 'rewrite', action: 'right', reason: 'keep moving.' } }]);
+    expect(policy.inputs[1]!.percept.rewriteNote).toBe('Your action "wait" was replaced by "right" by guard no-waiting: keep moving.');
+    expect(policy.inputs[1]!.percept.feedback).toBeUndefined();
+    expect(policy.inputs[0]!.percept.rewriteNote).toBeUndefined();
+    expect(policy.inputs[2]!.percept.rewriteNote).toBeUndefined();
+  });
+
+  it('says which action was refused when a guard replaced it first, and notes no rewrite to the same action', async () => {
+    const policy = new ScriptedPolicy(['left', 'wait', 'right', 'right']);
+    const agent = new Agent({
+      policy,
+      guards: [
+        {
+          name: 'mirror',
+          check: ({ action }) =>
+            action === 'left' ? { decision: 'rewrite', action: 'jump', reason: 'try jumping' } : action === 'wait' ? { decision: 'rewrite', action: 'left', reason: 'back up' } : { decision: 'rewrite', action, reason: 'unchanged' },
+        },
+        { name: 'no-left', check: ({ action }) => (action === 'left' ? { decision: 'deny', reason: 'never go back' } : { decision: 'allow' }) },
+      ],
+    });
+    const steps = collectSteps(agent);
+    await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+    // Rewritten, then refused by the environment.
+    expect(steps[0]).toMatchObject({ action: 'left', executedAction: 'jump', accepted: false });
+    expect(steps[0]!.feedback).toMatch(/^Your action "left" was replaced by "jump" by guard mirror: try jumping\. Invalid action "jump"/);
+    // Rewritten, then refused by a later guard.
+    expect(steps[1]).toMatchObject({ action: 'wait', accepted: false, feedback: 'Your action "wait" was replaced by "left" by guard mirror: back up. Action left was refused by guard no-left: never go back' });
+    expect(policy.inputs[1]!.percept).toMatchObject({ feedback: steps[0]!.feedback });
+    expect(policy.inputs[2]!.percept).toMatchObject({ feedback: steps[1]!.feedback });
+    for (const input of policy.inputs) expect(input.percept.rewriteNote).toBeUndefined();
+  });
+
   it('truncates at the step limit, counting refused actions', async () => {
     const agent = new Agent({ policy: new ScriptedPolicy(['jump']), maxSteps: 6 });
     const result = await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 });
     expect(result.outcome).toMatchObject({ status: 'finished', success: false, truncated: true, terminated: false, stepCount: 6, invalidActionCount: 6 });
+  });
+
+  it("passes its step limit to the environment's reset and tells the policy the smaller of it and the environment's own", async () => {
+    const environment = new LineWorldEnvironment({ maxSteps: 20 });
+    const resets: ResetOptions[] = [];
+    const reset = environment.reset.bind(environment);
+    environment.reset = (options = {}) => (resets.push(options), reset(options));
+    const policy = new ScriptedPolicy(['wait']);
+    const looser = await new Agent({ policy, maxSteps: 100 }).runEpisode(environment, { seed: 1 });
+    const tighter = await new Agent({ policy, maxSteps: 100 }).runEpisode(environment, { seed: 1, maxSteps: 6 });
+    await new Agent({ policy }).runEpisode(environment, { seed: 1 });
+    expect(resets).toEqual([{ seed: 1, maxSteps: 100 }, { seed: 1, maxSteps: 6 }, { seed: 1 }]);
+    expect(policy.episodes.map((episode) => episode.maxSteps)).toEqual([20, 6, 20]);
+    expect(looser.outcome).toMatchObject({ truncated: true, stepCount: 20 });
+    expect(tighter.outcome).toMatchObject({ truncated: true, stepCount: 6 });
   });
 
   it('refuses a step limit that is not a positive integer instead of taking a step anyway, or never stopping', async () => {

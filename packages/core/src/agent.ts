@@ -1,7 +1,8 @@
 // The agent loop: perceive → plan → act → remember, one episode at a time, every stage observable
 // through typed events. Model-side mistakes (invalid actions, guard denials, bad tool calls) go
-// back to the policy as feedback and the episode goes on; policy and environment failures end
-// the episode as `failed` (recorded, reported as an `error` event); store failures propagate,
+// back to the policy as feedback and the episode goes on; a guard's rewrite is told to the policy
+// too (`Percept.rewriteNote`), so it never believes it did what it proposed. Policy and environment
+// failures end the episode as `failed` (recorded, reported as an `error` event); store failures propagate,
 // because a run that cannot record must stop. An attached world model predicts each action's
 // outcome before it is sent; the comparison is recorded with the step, and large surprises are
 // announced (`world-model-surprise`) and remembered.
@@ -91,7 +92,11 @@ export interface AgentOptions<Obs extends Observation = Observation, Act = strin
   readonly store?: TrajectoryStore;
   /** The event bus; a new one when absent. */
   readonly events?: AgentEventBus;
-  /** Step limit of an episode; defaults to the environment's `maxSteps`, else 1,000. */
+  /**
+   * Step limit of an episode; defaults to the environment's `maxSteps`, else 1,000. It is passed to
+   * the environment's reset (`ResetOptions.maxSteps`), and an environment with a smaller limit of its
+   * own keeps that one: the episode's limit is the smaller of the two.
+   */
   readonly maxSteps?: number;
   /** A world model whose predictions are checked against every step (see `AgentWorldModelOptions`). */
   readonly worldModel?: AgentWorldModelOptions<Act>;
@@ -105,6 +110,7 @@ export interface EpisodeOptions {
   readonly runId?: number;
   readonly task?: string;
   readonly signal?: AbortSignal;
+  /** Step limit of this episode, instead of the agent's (`AgentOptions.maxSteps`), with the same meaning. */
   readonly maxSteps?: number;
 }
 
@@ -120,6 +126,11 @@ export interface EpisodeResult {
 const DEFAULT_MAX_STEPS = 1000;
 const DEFAULT_SURPRISE_THRESHOLD = 0.5;
 const YIELD_EVERY_STEPS = 64;
+
+/** Refuses a step limit that is not a positive integer: 0 would still take a step (the check follows each step), and NaN would never stop. */
+function checkMaxSteps(maxSteps: number): void {
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new ConfigError(`maxSteps must be a positive integer, got ${maxSteps}.`);
+}
 
 /** Milliseconds rounded to the microsecond: finer digits are timer noise, and cost bytes per step. */
 function toMicroseconds(milliseconds: number): number {
@@ -148,18 +159,27 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
   async runEpisode(environment: Environment<Obs, Act>, options: EpisodeOptions): Promise<EpisodeResult> {
     const signal = options.signal ?? new AbortController().signal;
     const episodeIndex = options.episodeIndex ?? 0;
-    const maxSteps = options.maxSteps ?? this.options.maxSteps ?? environment.maxSteps ?? DEFAULT_MAX_STEPS;
-    // A limit of 0 would still take a step (the check follows each step), and NaN would never stop.
-    if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new ConfigError(`maxSteps must be a positive integer, got ${maxSteps}.`);
+    // The caller's limit goes to the environment, which truncates at the smaller of it and its own
+    // limit and tells the agent that one; the loop below ends the episode there too.
+    const callerMaxSteps = options.maxSteps ?? this.options.maxSteps;
+    checkMaxSteps(callerMaxSteps ?? environment.maxSteps ?? DEFAULT_MAX_STEPS);
     const store = options.runId !== undefined ? this.store : undefined;
 
     let first: Obs | undefined;
     let resetError: Error | undefined;
     try {
-      first = (await environment.reset({ seed: options.seed, ...(options.task ? { task: options.task } : {}) })).observation;
+      first = (await environment.reset({
+        seed: options.seed,
+        ...(options.task ? { task: options.task } : {}),
+        ...(callerMaxSteps !== undefined ? { maxSteps: callerMaxSteps } : {}),
+      })).observation;
     } catch (error) {
       resetError = error instanceof Error ? error : new Error(String(error));
     }
+    // Read after the reset: it is the episode's limit then, and a remote environment learns its own on reset.
+    const environmentMaxSteps = environment.maxSteps;
+    const maxSteps = Math.min(callerMaxSteps ?? environmentMaxSteps ?? DEFAULT_MAX_STEPS, environmentMaxSteps ?? Infinity);
+    checkMaxSteps(maxSteps);
     const mission = first?.mission !== undefined ? { mission: first.mission } : {};
     const episodeId = store
       ? (await store.startEpisode({ runId: options.runId!, episodeIndex, seed: options.seed, environmentId: environment.id, ...mission })).id
@@ -200,6 +220,7 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
     let truncated = false;
     let success = false;
     let feedback: string | undefined;
+    let rewriteNote: string | undefined;
     let status: EpisodeOutcome['status'] = 'finished';
     let failure: string | undefined;
     let lastStep: EpisodeEnding['lastStep'];
@@ -225,7 +246,13 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
 
         // perceive
         const memories = this.options.memory ? await this.recall(observation, episode) : NO_MEMORIES;
-        const percept: Percept<Obs> = { observation, memories, ...(skills !== undefined ? { skills } : {}), ...(feedback !== undefined ? { feedback } : {}) };
+        const percept: Percept<Obs> = {
+          observation,
+          memories,
+          ...(skills !== undefined ? { skills } : {}),
+          ...(feedback !== undefined ? { feedback } : {}),
+          ...(rewriteNote !== undefined ? { rewriteNote } : {}),
+        };
         const t1 = performance.now();
 
         // plan
@@ -244,6 +271,8 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
         const guardVerdicts: GuardRecord[] = [];
         let executed: Act | undefined = decision.action;
         feedback = undefined;
+        rewriteNote = undefined;
+        const rewrites: GuardRewrite[] = [];
         if (this.options.guards) {
           for (const guard of this.options.guards) {
             const verdict = await guard.check({ episodeIndex, stepIndex, observation, action: executed });
@@ -254,9 +283,16 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
               executed = undefined;
               break;
             }
-            if (verdict.decision === 'rewrite') executed = verdict.action;
+            if (verdict.decision === 'rewrite') {
+              if (formatAction(verdict.action) !== formatAction(executed)) rewrites.push({ guard: guard.name, from: executed, to: verdict.action, reason: verdict.reason });
+              executed = verdict.action;
+            }
           }
         }
+        // The policy proposed one action and the world got another: it must hear of it, or what it
+        // believes it did (a language model's conversation) parts from what happened.
+        const rewritten = rewrites.length > 0 ? describeRewrites(rewrites) : undefined;
+        if (rewritten !== undefined && feedback !== undefined) feedback = `${rewritten} ${feedback}`;
         let reward = 0;
         let info: Info = {};
         const previous = observation;
@@ -271,10 +307,11 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
             info = result.info;
           } catch (error) {
             if (!(error instanceof InvalidActionError)) throw error;
-            feedback = error.message;
+            feedback = rewritten !== undefined ? `${rewritten} ${error.message}` : error.message;
           }
         }
         const accepted = feedback === undefined;
+        if (accepted) rewriteNote = rewritten;
         if (!accepted) invalidActionCount++;
         let hindsight: Hindsight | undefined;
         if (foresight !== undefined && accepted) {
@@ -433,6 +470,23 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
     const written = await memory.store.write(memories);
     return written.map((record) => ({ id: record.id }));
   }
+}
+
+/** One guard's replacement of the action it was shown. */
+interface GuardRewrite {
+  readonly guard: string;
+  readonly from: unknown;
+  readonly to: unknown;
+  readonly reason: string;
+}
+
+/** `Your action "a" was replaced by "b" by guard g: why; then "b" was replaced by "c" by guard h: why.` */
+function describeRewrites(rewrites: readonly GuardRewrite[]): string {
+  const quoted = (action: unknown): string => (typeof action === 'string' ? JSON.stringify(action) : formatAction(action));
+  const parts = rewrites.map(
+    (rewrite, index) => `${index === 0 ? 'Your action' : 'then'} ${quoted(rewrite.from)} was replaced by ${quoted(rewrite.to)} by guard ${rewrite.guard}: ${rewrite.reason.trim().replace(/\.$/, '')}`,
+  );
+  return `${parts.join('; ')}.`;
 }
 
 /** A history entry that reads the observation's text only when a policy asks for it. */

@@ -16,7 +16,7 @@ import {
   type RecallQuery,
   type StepRecord,
 } from '@worldloop/spec';
-import { RecordedLanguageModel, ScriptedLanguageModel, generateResult, type ScriptedAnswer, type TestLanguageModelOptions } from '@worldloop/testkit';
+import { LineWorldEnvironment, RecordedLanguageModel, ScriptedLanguageModel, generateResult, type ScriptedAnswer, type TestLanguageModelOptions } from '@worldloop/testkit';
 import { Agent, type AgentMemoryOptions } from './agent.js';
 import { defineTool } from './define-tool.js';
 import { LlmPolicy, type ActionMode, type LlmDecisionInfo, type LlmPolicyOptions } from './llm-policy.js';
@@ -227,6 +227,32 @@ describe('LlmPolicy', () => {
         const third = steps[0]!.modelCalls[2]!.messages;
         if (mode === 'text') expect(text(third.at(-1))).toMatch(new RegExp(`^Result of compass: ${refusal.replace(/\./g, '\\.')}\n\nYour reply has no action\\.`));
         else expect(third.at(-2)).toEqual({ role: 'tool', toolCallId: 'compass-1', name: 'compass', content: refusal });
+      });
+
+      it('tells the model when a guard replaced its action, where it would hear of a refusal', async () => {
+        const say = (action: string, callIndex: number): ScriptedAnswer =>
+          mode === 'text' ? `Thought: let me ${action}.\nAction: ${action}` : generateResult({ text: `Let me ${action}.`, toolCalls: [{ id: `call-${callIndex}`, name: 'act', arguments: { action } }] });
+        const model = new ScriptedLanguageModel((_request, callIndex) => say(callIndex === 0 ? 'wait' : 'right', callIndex));
+        const agent = new Agent({
+          policy: new LlmPolicy({ model, actionMode: mode }),
+          guards: [{ name: 'no-waiting', check: ({ action }) => (action === 'wait' ? { decision: 'rewrite', action: 'right', reason: 'keep moving' } : { decision: 'allow' }) }],
+        });
+        const steps: StepRecord[] = [];
+        agent.events.on('step-end', ({ step }) => steps.push(step));
+        const { outcome } = await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+        expect(outcome).toMatchObject({ success: true, stepCount: 3, invalidActionCount: 0 });
+        expect(steps[0]).toMatchObject({ action: 'wait', executedAction: 'right', accepted: true });
+        const note = 'Your action "wait" was replaced by "right" by guard no-waiting: keep moving.';
+        const next = steps[1]!.modelCalls[0]!.messages;
+        if (mode === 'native') {
+          expect(next).toContainEqual({ role: 'tool', toolCallId: 'call-0', name: 'act', content: note });
+          expect(steps[2]!.modelCalls[0]!.messages).toContainEqual({ role: 'tool', toolCallId: 'call-1', name: 'act', content: 'Done.' });
+        } else {
+          expect(text(next.at(-1)).startsWith(`${note}\nObservation:`)).toBe(true);
+        }
+        // The note stays in the history as written; the step after it opens without one.
+        expect(steps[2]!.modelCalls[0]!.messages.filter((message) => text(message).includes(note))).toHaveLength(1);
+        expect(text(steps[2]!.modelCalls[0]!.messages.at(-1))).not.toContain('replaced');
       });
     });
   }

@@ -163,7 +163,9 @@ const NATIVE_INSTRUCTIONS = (environmentId: string, actionToolName: string): str
  * the agent) and their results go back to it, up to `maxToolCallsPerStep`; its action is checked with
  * `actionSpace.validate` and, when missing or invalid, the model is told exactly what was wrong and
  * asked again, up to `maxRetriesPerStep` times. Every generate call is in `Decision.modelCalls`;
- * counts are in `Decision.info` ({@link LlmDecisionInfo}).
+ * counts are in `Decision.info` ({@link LlmDecisionInfo}). What became of the action reaches the model
+ * at the next step, in the act call's result (native) or the opening message: a refusal
+ * (`Percept.feedback`), or a guard's replacement of it (`Percept.rewriteNote`).
  *
  * A reply that calls tools is answered with their results and the model is asked again: an action in
  * the same reply is not taken (it was chosen before the results were known), unless the tool-call
@@ -235,17 +237,25 @@ class LlmEpisodePolicy implements EpisodePolicy<Observation, string> {
     const builder = this.builder ?? this.start(input);
     const { percept, actionSpace, stepIndex } = input;
     let feedback = percept.feedback;
+    let rewriteNote = percept.rewriteNote;
     if (this.pendingActCallId !== undefined) {
-      // The previous step's act call is answered with its outcome, closing that turn.
-      builder.append({ role: 'tool', toolCallId: this.pendingActCallId, name: this.actionToolName, content: feedback ?? 'Done.' });
+      // The previous step's act call is answered with its outcome, closing that turn: refused, done
+      // as called, or replaced by a guard (the model must not believe it did what it called).
+      builder.append({ role: 'tool', toolCallId: this.pendingActCallId, name: this.actionToolName, content: feedback ?? rewriteNote ?? 'Done.' });
       this.pendingActCallId = undefined;
       feedback = undefined;
+      rewriteNote = undefined;
     }
     const reward = input.history.at(-1)?.reward;
     const showParts = this.options.showObservationParts ?? false;
     const validActions = actionSpace.validActions?.();
     builder.beginTurn(
-      { observationText: percept.observation.text, ...(feedback !== undefined ? { feedback } : {}), ...(reward !== undefined ? { reward } : {}) },
+      {
+        observationText: percept.observation.text,
+        ...(feedback !== undefined ? { feedback } : {}),
+        ...(rewriteNote !== undefined ? { rewriteNote } : {}),
+        ...(reward !== undefined ? { reward } : {}),
+      },
       {
         ...(showParts && percept.observation.parts ? { parts: percept.observation.parts } : {}),
         ...(percept.skills !== undefined ? { skills: percept.skills } : {}),

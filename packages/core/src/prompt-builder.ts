@@ -40,6 +40,8 @@ export interface TurnOpening {
   readonly observationText: string;
   /** Why the previous action did not take effect (an invalid action, a guard's denial). */
   readonly feedback?: string;
+  /** How a guard replaced the previous action before it was taken (`Percept.rewriteNote`), shown as it is. */
+  readonly rewriteNote?: string;
   /** The previous action's reward; shown when it is not 0. */
   readonly reward?: number;
 }
@@ -81,8 +83,8 @@ interface Turn {
  *
  * Layout of `messages()`:
  * 1. system: instructions, "Action language:", "Tools:" (text mode), "Mission:" (never changes);
- * 2. one turn per earlier step: a user message with the (feedback and) observation, then what the
- *    model said and what tools answered, exactly as appended;
+ * 2. one turn per earlier step: a user message with the (feedback, rewrite note and) observation,
+ *    then what the model said and what tools answered, exactly as appended;
  * 3. the current turn: its opening user message with the volatile context after the observation,
  *    then the messages appended so far within the step.
  * When the messages would exceed `maxPromptTokens`, the oldest turns are dropped and the first
@@ -235,6 +237,7 @@ function systemText(options: PromptBuilderOptions): string {
 function openingText(opening: TurnOpening): string {
   const lines: string[] = [];
   if (opening.feedback !== undefined) lines.push(`Your last action did not take effect: ${opening.feedback}`);
+  if (opening.rewriteNote !== undefined) lines.push(opening.rewriteNote);
   if (opening.reward !== undefined && opening.reward !== 0) lines.push(`Reward for your last action: ${opening.reward}`);
   lines.push(`Observation:\n${opening.observationText}`);
   return lines.join('\n');

@@ -1,7 +1,7 @@
 // Tests of the environment checks: options, reset seeds, snapshot headers and vector indices are
 // refused with the contract's error, naming the value as it was given (NaN, Infinity, bigint).
 import { describe, expect, it } from 'vitest';
-import { booleanEnvironmentOption, integerEnvironmentOption, resetSeed, snapshotData } from './environment-checks.js';
+import { booleanEnvironmentOption, integerEnvironmentOption, resetSeed, resetStepLimit, snapshotData } from './environment-checks.js';
 import { ConfigError, EnvironmentStateError } from './errors.js';
 import { checkVectorIndex, checkVectorStepRequests } from './vector-environment-checks.js';
 
@@ -41,6 +41,19 @@ describe('resetSeed', () => {
     expect(() => resetSeed({ seed: 1.5 })).toThrow(new ConfigError('Seeds must be safe integers; got 1.5.'));
     expect(() => resetSeed({ seed: 2 ** 53 })).toThrow(ConfigError);
     expect(() => resetSeed({ seed: Symbol('s') as never })).toThrow(ConfigError);
+  });
+});
+
+describe('resetStepLimit', () => {
+  it("is the environment's own limit, or the caller's when that is smaller", () => {
+    expect(resetStepLimit({}, 64)).toBe(64);
+    expect(resetStepLimit({ seed: 1, maxSteps: 32 }, 64)).toBe(32);
+    expect(resetStepLimit({ maxSteps: 200 }, 64)).toBe(64);
+  });
+
+  it('refuses a maxSteps that is not a positive integer with a ConfigError showing it', () => {
+    expect(() => resetStepLimit({ maxSteps: 0 }, 64)).toThrow(new ConfigError('Reset option maxSteps must be a positive integer (the steps the caller allows); got 0.'));
+    for (const maxSteps of [-1, 2.5, Number.NaN, Infinity, '8' as never]) expect(() => resetStepLimit({ maxSteps }, 64)).toThrow(ConfigError);
   });
 });
 

@@ -1,5 +1,5 @@
 // The checks every environment implementation makes against this contract: integer and boolean
-// options, the seed of a reset, and a snapshot taken from the same environment id in the format it writes.
+// options, the seed and step limit of a reset, and a snapshot taken from the same environment id in the format it writes.
 import type { EnvSnapshot, EnvironmentOptions, ResetOptions } from './environment.js';
 import { ConfigError, EnvironmentStateError } from './errors.js';
 import { shownValue } from './shown-value.js';
@@ -35,6 +35,20 @@ export function resetSeed(options: ResetOptions): number {
   const seed = options.seed ?? Math.floor(Math.random() * 0x1_0000_0000);
   if (!Number.isSafeInteger(seed)) throw new ConfigError(`Seeds must be safe integers; got ${shownValue(seed)}.`);
   return seed;
+}
+
+/**
+ * The step limit of the episode a reset starts: the environment's own `environmentLimit`, or the
+ * caller's `options.maxSteps` when that is smaller (see `ResetOptions.maxSteps`). A `maxSteps` that
+ * is not a positive integer is a `ConfigError`.
+ */
+export function resetStepLimit(options: ResetOptions, environmentLimit: number): number {
+  const limit = options.maxSteps;
+  if (limit === undefined) return environmentLimit;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
+    throw new ConfigError(`Reset option maxSteps must be a positive integer (the steps the caller allows); got ${shownValue(limit)}.`);
+  }
+  return Math.min(limit, environmentLimit);
 }
 
 /**

@@ -13,6 +13,16 @@ export interface ResetOptions {
   readonly seed?: number;
   /** A task variant within the environment, when it has several. */
   readonly task?: string;
+  /**
+   * Steps the caller allows this episode (a positive integer): the runner's or agent's limit. An
+   * environment with a step limit of its own truncates at the smaller of the two, reports that one
+   * as `maxSteps`, and states that one wherever it tells the agent its budget. It still scores the
+   * episode against its own limit and leaves the first observation as it is, so rewards and the
+   * start of an episode do not depend on the caller's budget (episodes of one task recorded under
+   * different budgets still pair up in exports). An environment that cannot honour it (a remote
+   * one) may ignore it: the caller ends the episode at its limit anyway.
+   */
+  readonly maxSteps?: number;
 }
 
 /** What `reset` returns. */
@@ -51,7 +61,10 @@ export interface Environment<Obs extends Observation = Observation, Act = string
   /** Registered id with a version, e.g. `gridworld/GoToLocal-v0`. */
   readonly id: string;
   readonly actionSpace: ActionSpace<Act>;
-  /** Steps after which the environment truncates an episode, when it has such a limit. */
+  /**
+   * Steps after which the environment truncates an episode, when it has such a limit; after a
+   * reset, the limit of that episode (its own, or the reset's `maxSteps` when smaller).
+   */
   readonly maxSteps?: number;
   reset(options?: ResetOptions): Promise<ResetResult<Obs>>;
   step(action: Act): Promise<StepResult<Obs>>;

@@ -9,7 +9,11 @@ export interface GuardInput<Act = string> {
   readonly action: Act;
 }
 
-/** A guard's decision. A denial goes back to the policy as feedback, like an invalid action. */
+/**
+ * A guard's decision. A denial goes back to the policy as feedback, like an invalid action; a
+ * rewrite's replacement is sent instead, and the policy is told so at its next step
+ * (`Percept.rewriteNote`, with `reason`).
+ */
 export type GuardVerdict<Act = string> =
   | { readonly decision: 'allow' }
   | { readonly decision: 'deny'; readonly reason: string }

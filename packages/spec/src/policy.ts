@@ -39,6 +39,14 @@ export interface Percept<Obs extends Observation = Observation> {
   readonly skills?: readonly Skill[];
   /** Why the previous action did not take effect (invalid, denied), to correct it. */
   readonly feedback?: string;
+  /**
+   * Set when guards replaced the previous action and the replacement took effect: what was sent
+   * instead of the proposed action, and why (`Your action "wait" was replaced by "right" by guard
+   * no-waiting: keep moving.`). The observation is the replacement's outcome. A policy that keeps a
+   * transcript (a language model's conversation) should put this in it, or the transcript says the
+   * proposed action was taken. (When the replacement was refused, this text opens `feedback` instead.)
+   */
+  readonly rewriteNote?: string;
 }
 
 /** One earlier step of the episode, as a policy sees it. */

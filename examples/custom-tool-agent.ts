@@ -7,12 +7,15 @@ import type { Policy } from '@worldloop/spec';
 import { SqliteTrajectoryStore } from '@worldloop/trajectory';
 
 // A tool the policy may call while it plans. Its input is checked against the zod schema
-// before `execute` runs; a bad call comes back to the caller as a structured error.
+// before `execute` runs; a bad call comes back to the caller as a structured error. It declares
+// a permission, so it runs only for an agent granted it (`toolAccess` below); nothing is granted
+// by default, and an agent without it gets a `tool-denied` result instead.
 const notebook: string[] = [];
 const takeNote = defineTool({
   name: 'take_note',
   description: 'Writes a note the agent can read at later steps.',
   inputSchema: z.object({ text: z.string().min(1).max(200) }),
+  permissions: ['notes:write'],
   execute: ({ text }) => ({ notes: notebook.push(text) }),
 });
 
@@ -32,7 +35,7 @@ const missionFollower: Policy = {
 };
 
 const store = new SqliteTrajectoryStore({ path: '.worldloop/example.db' });
-const agent = new Agent({ policy: missionFollower, tools: new ToolRegistry([takeNote]), store });
+const agent = new Agent({ policy: missionFollower, tools: new ToolRegistry([takeNote]), toolAccess: { permissions: ['notes:write'] }, store });
 agent.events.on('tool-result', ({ call, result }) => {
   if (!result.ok) console.error(`tool ${call.name} refused: ${result.error.message}`);
 });

@@ -16,7 +16,7 @@ describe('examples', () => {
     try {
       const output = execFileSync(process.execPath, [tsx, join(root, 'examples', name)], { cwd: directory, encoding: 'utf8' });
       expect(output.length).toBeGreaterThan(0);
-      if (name === 'custom-tool-agent.ts') expect(output).toMatch(/^success \d+%, mean steps [\d.]+, \d+ notes, run 1 in \.worldloop\/example\.db/);
+      if (name === 'custom-tool-agent.ts') expect(output).toMatch(/^success \d+%, mean steps [\d.]+, [1-9]\d* notes, run 1 in \.worldloop\/example\.db/);
       if (name === 'traced-agent.ts') expect(output).toMatch(/^(\d+) spans in 1 trace: 1 run, 3 episodes, (\d+) steps \(\2 taken\); 1 batch\(es\) written to \.worldloop\/trace\.jsonl, 0 failed/);
       if (name === 'tiny-llm-agent.ts') expect(output).toMatch(/^2 episodes, 4 steps, 0 refused actions, recorded in run 1/);
     } finally {

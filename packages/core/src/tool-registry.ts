@@ -1,6 +1,8 @@
 // The tool registry: tools with zod schemas, JSON Schema for models, permission checks, argument
 // validation before execution, time limits. A bad call comes back as a structured failure
 // (`ok: false`), never as a thrown error; only programmer errors (bad registration) throw.
+// Permissions fail closed: a caller that states none holds none, so a tool that declares any is
+// refused (`tool-denied`) until the caller's `ToolAccess.permissions` covers them all.
 import { z } from 'zod';
 import {
   ConfigError,
@@ -13,13 +15,21 @@ import {
   type ToolResult,
 } from '@worldloop/spec';
 
-/** Which tools a caller may use. Deny wins over allow; permissions must cover the tool's. */
+/**
+ * Which tools a caller may use. Deny wins over allow; a tool that declares permissions also needs
+ * the caller to hold every one of them. Nothing is granted by default: `{}` (or no access at all)
+ * may call only the tools that declare no permissions.
+ */
 export interface ToolAccess {
   /** Tool names allowed; all when absent. */
   readonly allow?: readonly string[];
   /** Tool names denied. */
   readonly deny?: readonly string[];
-  /** Permissions the caller holds; a tool that needs one it lacks is listed but refused. */
+  /**
+   * Permissions the caller holds; none when absent. A tool that needs one the caller lacks is still
+   * listed (its description says it is unavailable, and why), but every call to it is refused
+   * with `tool-denied` before its arguments are read.
+   */
   readonly permissions?: readonly string[];
 }
 
@@ -68,17 +78,29 @@ export class ToolRegistry {
     return [...this.tools.keys()];
   }
 
-  /** Definitions (JSON Schema) of the tools a caller with this access may use. */
+  /**
+   * Definitions (JSON Schema) of the tools this caller is shown: those its allow / deny lists admit.
+   * A tool whose permissions the caller does not hold is listed too, with a note on its description
+   * that calls are refused; this keeps the refusal visible (in the prompt, and as a `tool-denied`
+   * result if the model calls it anyway) instead of the tool silently missing.
+   */
   definitions(access: ToolAccess = {}): ToolDefinition[] {
     return this.names()
       .filter((name) => isListed(name, access))
-      .map((name) => this.definitionCache.get(name)!);
+      .map((name) => {
+        const definition = this.definitionCache.get(name)!;
+        const missing = missingPermissions(this.tools.get(name)!, access);
+        if (missing.length === 0) return definition;
+        return { ...definition, description: `${definition.description} (Unavailable: needs ${permissionList(missing)}, which you do not hold; calls to it are refused.)` };
+      });
   }
 
   /**
-   * Calls a tool: resolves the name against the access rules, parses arguments (an object or a
-   * JSON string), validates them, runs the tool under its time limit. Never rejects for
-   * caller-side mistakes; they come back as `{ ok: false, error }` with a message a model can act on.
+   * Calls a tool: resolves the name against the access rules, checks the caller holds every
+   * permission the tool declares (none when `access.permissions` is absent), parses arguments (an
+   * object or a JSON string), validates them, runs the tool under its time limit. Never rejects for
+   * caller-side mistakes; they come back as `{ ok: false, error }` with a message a model can act on
+   * (`tool-denied` for a missing permission, naming it and how a developer grants it).
    */
   async call(name: string, args: unknown, access: ToolAccess = {}, context: Omit<ToolContext, 'signal'> & { signal?: AbortSignal } = {}): Promise<ToolResult> {
     const startedAt = performance.now();
@@ -92,9 +114,14 @@ export class ToolRegistry {
         message: `Unknown tool ${JSON.stringify(name)}. Available tools: ${available.length > 0 ? available.join(', ') : '(none)'}.`,
       });
     }
-    const missing = (tool.permissions ?? []).filter((permission) => !(access.permissions ?? []).includes(permission));
-    if (access.permissions !== undefined && missing.length > 0) {
-      return fail({ code: 'tool-denied', message: `Tool ${JSON.stringify(name)} needs permission ${missing.join(', ')}, which this agent does not hold.` });
+    const missing = missingPermissions(tool, access);
+    if (missing.length > 0) {
+      return fail({
+        code: 'tool-denied',
+        message:
+          `Tool ${JSON.stringify(name)} needs ${permissionList(missing)}, which this agent does not hold, so it was not run; use another tool or act without it. ` +
+          `(Developer: grant ${missing.length === 1 ? 'it' : 'them'} with AgentOptions.toolAccess.permissions, or toLangChainTools(registry, { permissions: ${JSON.stringify(missing)} }).)`,
+      });
     }
 
     let input: unknown = args ?? {};
@@ -151,7 +178,7 @@ export class ToolRegistry {
     }
   }
 
-  /** A tool box bound to one caller's access and context, as policies receive it. */
+  /** A tool box bound to one caller's access and context, as policies receive it; `{}` holds no permissions. */
   toolBox(access: ToolAccess = {}, context: Omit<ToolContext, 'signal'> & { signal?: AbortSignal } = {}): ToolBox {
     return {
       definitions: this.definitions(access),
@@ -164,6 +191,17 @@ export class ToolRegistry {
 function abortReason(signal: AbortSignal): string {
   const reason: unknown = signal.reason;
   return reason instanceof Error ? reason.message : String(reason);
+}
+
+/** The permissions a tool declares that the caller does not hold; a caller that states none holds none. */
+function missingPermissions(tool: Tool, access: ToolAccess): string[] {
+  const held = access.permissions ?? [];
+  return (tool.permissions ?? []).filter((permission) => !held.includes(permission));
+}
+
+/** "permission a" or "permissions a, b", as messages name them. */
+function permissionList(permissions: readonly string[]): string {
+  return `${permissions.length === 1 ? 'permission' : 'permissions'} ${permissions.join(', ')}`;
 }
 
 function isListed(name: string, access: ToolAccess): boolean {

@@ -1,6 +1,8 @@
 // Worldloop tools as LangChain tools (`tool()` from @langchain/core/tools, with each tool's zod
 // schema). Calls run through the ToolRegistry, so access rules, permissions, validation and time
 // limits apply; a failed call returns its error as the tool's string result instead of throwing.
+// Permissions fail closed: without `access.permissions` no permission is held, so a tool that
+// declares one is listed (its description says it is unavailable) and every call to it is refused.
 // Caveat: LangChain validates arguments against the schema first and throws
 // ToolInputParsingException on a mismatch (createAgent's ToolNode turns that into an error message).
 // The registry is given the model's own arguments (from the tool call), not LangChain's parsed
@@ -11,9 +13,11 @@ import type { ToolAccess, ToolRegistry } from '@worldloop/core';
 import { ConfigError } from '@worldloop/spec';
 
 /**
- * One LangChain tool per registry tool the access allows (`registry.definitions(access)`). A
+ * One LangChain tool per registry tool the access lists (`registry.definitions(access)`). A
  * successful call returns the output as is when it is a string, else as JSON; a failure returns
- * `Error (<code>): <message>`, which the model reads and can correct.
+ * `Error (<code>): <message>`, which the model reads and can correct. Grant the permissions the
+ * tools need in `access.permissions`; none are held by default, so a tool that declares any
+ * answers `Error (tool-denied): ...` (naming what is missing) until they are granted.
  *
  * @example
  * const agent = createAgent({ model, tools: toLangChainTools(registry, { permissions: ['world:read'] }) });

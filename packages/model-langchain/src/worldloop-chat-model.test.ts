@@ -78,6 +78,24 @@ describe('WorldloopChatModel with createAgent', () => {
     await expect(tools[1]!.invoke({})).resolves.toMatch(/^Error \(tool-denied\)/);
   });
 
+  it('refuses a tool that needs a permission unless the access grants it, listing it with a note', async () => {
+    const executions: string[] = [];
+    const registry = compassRegistry(executions);
+    for (const tools of [toLangChainTools(registry), toLangChainTools(registry, {}), toLangChainTools(registry, { permissions: ['vault:read'] }), toLangChainTools(registry, { allow: ['open_vault'] })]) {
+      const vault = tools.find((candidate) => candidate.name === 'open_vault')!;
+      expect(vault.description).toBe('Opens the vault. (Unavailable: needs permission vault:open, which you do not hold; calls to it are refused.)');
+      await expect(vault.invoke({})).resolves.toMatch(/^Error \(tool-denied\): Tool "open_vault" needs permission vault:open, .*toLangChainTools\(registry, \{ permissions: \["vault:open"\] \}\)/);
+      const reply = await vault.invoke({ name: 'open_vault', args: {}, id: 'v', type: 'tool_call' });
+      expect((reply as unknown as ToolMessage).content).toMatch(/^Error \(tool-denied\)/);
+    }
+    expect(executions).toEqual([]);
+
+    const granted = toLangChainTools(registry, { permissions: ['vault:open'] }).find((candidate) => candidate.name === 'open_vault')!;
+    expect(granted.description).toBe('Opens the vault.');
+    await expect(granted.invoke({})).resolves.toBe('opened');
+    expect(executions).toEqual(['open_vault']);
+  });
+
   it('answers arguments that fail the schema with an error message the model can correct', async () => {
     const executions: string[] = [];
     const model = new ScriptedLanguageModel((request, callIndex) =>

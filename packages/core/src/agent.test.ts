@@ -2,7 +2,7 @@
 // step, guards, stop conditions, failures that end an episode without crashing the process.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, type MemoryHit, type MemoryRecord, type MemoryStore, type NewMemory, type RecallQuery, type ResetOptions, type StepRecord } from '@worldloop/spec';
+import { ConfigError, type EpisodeEnding, type MemoryHit, type MemoryRecord, type MemoryStore, type NewMemory, type Policy, type RecallQuery, type ResetOptions, type StepRecord } from '@worldloop/spec';
 import { LineWorldEnvironment, ScriptedPolicy } from '@worldloop/testkit';
 import { Agent } from './agent.js';
 import { defineTool } from './define-tool.js';
@@ -133,6 +133,67 @@ describe('Agent loop', () => {
     expect(policy.inputs[1]!.percept).toMatchObject({ feedback: steps[0]!.feedback });
     expect(policy.inputs[2]!.percept).toMatchObject({ feedback: steps[1]!.feedback });
     for (const input of policy.inputs) expect(input.percept.rewriteNote).toBeUndefined();
+  });
+
+  it("gives the history and the episode's ending the action a guard sent instead of the proposed one, and only then", async () => {
+    const policy = new ScriptedPolicy(['wait', 'left', 'jump', 'right', 'wait']);
+    const endings: (EpisodeEnding | undefined)[] = [];
+    const recording: Policy = {
+      name: 'recording',
+      begin: async (episode) => {
+        const inner = await policy.begin(episode);
+        return { decide: (input) => inner.decide(input), end: (ending) => void endings.push(ending) };
+      },
+    };
+    const agent = new Agent({
+      policy: recording,
+      guards: [
+        { name: 'no-waiting', check: ({ action }) => (action === 'wait' ? { decision: 'rewrite', action: 'right', reason: 'keep moving' } : { decision: 'allow' }) },
+        { name: 'echo', check: ({ action }) => ({ decision: 'rewrite', action, reason: 'unchanged' }) },
+      ],
+    });
+    const result = await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 }); // starts at cell 1, goal at 4
+    expect(result.outcome).toMatchObject({ success: true, stepCount: 6 });
+    const history = policy.inputs.at(-1)!.history; // the agent's own list, the last step pushed after this decision
+    expect(history.map((entry) => [entry.action, entry.executedAction, entry.accepted])).toEqual([
+      ['wait', 'right', true],
+      ['left', undefined, true],
+      ['jump', undefined, false],
+      ['right', undefined, true],
+      ['wait', 'right', true],
+      ['wait', 'right', true],
+    ]);
+    expect(history.filter((entry) => 'executedAction' in entry)).toHaveLength(3);
+    expect(endings).toHaveLength(1);
+    expect(endings[0]!.lastStep).toEqual({ reward: 1, terminated: true, truncated: false, accepted: true, executedAction: 'right' });
+  });
+
+  it("remembers each step under the action sent, saying which guard's replacement it was", async () => {
+    const written: NewMemory[] = [];
+    const memory: MemoryStore = {
+      write: async (memories) => {
+        written.push(...memories);
+        return memories.map((item, index): MemoryRecord => ({ ...item, id: `m${written.length - memories.length + index}`, importance: item.importance ?? 0, createdAt: 0 }));
+      },
+      recall: async () => [],
+      get: async () => [],
+      close: async () => {},
+    };
+    const agent = new Agent({
+      policy: new ScriptedPolicy(['wait', 'left', 'right']),
+      memory: { store: memory, namespace: 'agent:test' },
+      guards: [
+        {
+          name: 'mirror',
+          check: ({ action }) => (action === 'wait' ? { decision: 'rewrite', action: 'right', reason: 'keep moving' } : action === 'left' ? { decision: 'rewrite', action: 'jump', reason: 'try jumping' } : { decision: 'allow' }),
+        },
+      ],
+    });
+    await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+    const texts = written.map((item) => item.text.replace(/^\[[^\]]*\] /, ''));
+    expect(texts[0]).toBe('right (guard mirror replaced wait) → reward 0');
+    expect(texts[1]).toMatch(/^jump \(guard mirror replaced left\) → refused: Your action "left" was replaced by "jump" by guard mirror: try jumping\. Invalid action "jump"/);
+    expect(texts.slice(2)).toEqual(['right → reward 0', 'right → reward 1']);
   });
 
   it('truncates at the step limit, counting refused actions', async () => {

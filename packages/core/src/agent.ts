@@ -39,6 +39,8 @@ import {
   type WorldModel,
 } from '@worldloop/spec';
 import { AgentEventBus } from './agent-event-bus.js';
+import { formatAction } from './format-action.js';
+import { describeGuardRewrites, guardRewrites } from './guard-rewrites.js';
 import { observationRecord } from './observation-record.js';
 import { comparePrediction } from './prediction-comparison.js';
 import { recallSkills, type RecallSkillsOptions } from './skill-library.js';
@@ -223,7 +225,7 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
     let rewriteNote: string | undefined;
     let status: EpisodeOutcome['status'] = 'finished';
     let failure: string | undefined;
-    let lastStep: EpisodeEnding['lastStep'];
+    let lastStep: EpisodeEnding<Obs, Act>['lastStep'];
     const history: HistoryEntry<Act>[] = [];
     let episodePolicy: EpisodePolicy<Obs, Act> | undefined;
     const worldModel = this.options.worldModel;
@@ -272,7 +274,6 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
         let executed: Act | undefined = decision.action;
         feedback = undefined;
         rewriteNote = undefined;
-        const rewrites: GuardRewrite[] = [];
         if (this.options.guards) {
           for (const guard of this.options.guards) {
             const verdict = await guard.check({ episodeIndex, stepIndex, observation, action: executed });
@@ -283,15 +284,15 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
               executed = undefined;
               break;
             }
-            if (verdict.decision === 'rewrite') {
-              if (formatAction(verdict.action) !== formatAction(executed)) rewrites.push({ guard: guard.name, from: executed, to: verdict.action, reason: verdict.reason });
-              executed = verdict.action;
-            }
+            if (verdict.decision === 'rewrite') executed = verdict.action;
           }
         }
         // The policy proposed one action and the world got another: it must hear of it, or what it
         // believes it did (a language model's conversation) parts from what happened.
-        const rewritten = rewrites.length > 0 ? describeRewrites(rewrites) : undefined;
+        const rewrites = guardRewrites(decision.action, guardVerdicts);
+        const rewritten = rewrites.length > 0 ? describeGuardRewrites(rewrites) : undefined;
+        // The replacement, when one different from the proposal was sent: the outcome is that action's.
+        const replacement: Act | undefined = executed !== undefined && formatAction(executed) !== formatAction(decision.action) ? executed : undefined;
         if (rewritten !== undefined && feedback !== undefined) feedback = `${rewritten} ${feedback}`;
         let reward = 0;
         let info: Info = {};
@@ -341,13 +342,13 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
         totalReward += reward;
         if (terminated || truncated) success = info.success === true;
         if (!terminated && !truncated && stepCount >= maxSteps) truncated = true;
-        lastStep = { reward, terminated, truncated, accepted };
+        lastStep = { reward, terminated, truncated, accepted, ...(replacement !== undefined ? { executedAction: replacement } : {}) };
         const actionText = formatAction(decision.action);
         this.events.emit('action', accepted ? { episode, stepIndex, action: actionText, accepted } : { episode, stepIndex, action: actionText, accepted, feedback: feedback! });
         const t3 = performance.now();
 
         // remember
-        history.push(new RecordedHistoryEntry(stepIndex, previous, decision.action, accepted, feedback, reward));
+        history.push(new RecordedHistoryEntry(stepIndex, previous, decision.action, replacement, accepted, feedback, reward));
         if (store || this.options.memory || this.events.listenerCount('step-end') > 0) {
           const timings = { perceiveMs: toMicroseconds(t1 - t0), planMs: toMicroseconds(t2 - t1), actMs: toMicroseconds(t3 - t2), rememberMs: 0 };
           const step: StepRecord & { memoryWrites: MemoryReference[] } = {
@@ -389,7 +390,7 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
       failure = error instanceof Error ? error.message : String(error);
       this.events.emit('error', { episode, error: error instanceof Error ? error : new Error(failure) });
     } finally {
-      const ending: EpisodeEnding<Obs> = { status, success, observation, ...(lastStep !== undefined ? { lastStep } : {}) };
+      const ending: EpisodeEnding<Obs, Act> = { status, success, observation, ...(lastStep !== undefined ? { lastStep } : {}) };
       try {
         await episodePolicy?.end?.(ending);
       } catch (error) {
@@ -472,33 +473,24 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
   }
 }
 
-/** One guard's replacement of the action it was shown. */
-interface GuardRewrite {
-  readonly guard: string;
-  readonly from: unknown;
-  readonly to: unknown;
-  readonly reason: string;
-}
-
-/** `Your action "a" was replaced by "b" by guard g: why; then "b" was replaced by "c" by guard h: why.` */
-function describeRewrites(rewrites: readonly GuardRewrite[]): string {
-  const quoted = (action: unknown): string => (typeof action === 'string' ? JSON.stringify(action) : formatAction(action));
-  const parts = rewrites.map(
-    (rewrite, index) => `${index === 0 ? 'Your action' : 'then'} ${quoted(rewrite.from)} was replaced by ${quoted(rewrite.to)} by guard ${rewrite.guard}: ${rewrite.reason.trim().replace(/\.$/, '')}`,
-  );
-  return `${parts.join('; ')}.`;
-}
-
-/** A history entry that reads the observation's text only when a policy asks for it. */
+/**
+ * A history entry that reads the observation's text only when a policy asks for it. `executedAction`
+ * is an own property only when a guard's replacement was sent, as `HistoryEntry` documents.
+ */
 class RecordedHistoryEntry<Act> implements HistoryEntry<Act> {
+  declare readonly executedAction?: Act;
+
   constructor(
     readonly stepIndex: number,
     private readonly observation: Observation,
     readonly action: Act,
+    executedAction: Act | undefined,
     readonly accepted: boolean,
     readonly feedback: string | undefined,
     readonly reward: number,
-  ) {}
+  ) {
+    if (executedAction !== undefined) this.executedAction = executedAction;
+  }
 
   get observationText(): string {
     return this.observation.text;
@@ -592,16 +584,19 @@ const EMPTY_TOOL_BOX: ToolBox = Object.freeze({
   call: async (name: string) => ({ ok: false as const, error: { code: 'tool-input', message: `Unknown tool ${JSON.stringify(name)}. This agent has no tools.` }, durationMs: 0 }),
 });
 
-/** Actions are recorded as text: strings as they are, anything else as JSON. */
-export function formatAction(action: unknown): string {
-  return typeof action === 'string' ? action : JSON.stringify(action);
-}
-
+/**
+ * The `action-outcome` memory of a step: `[mission] action → reward r` (or `→ refused: why`). The
+ * action is the one sent, so the outcome is its own; a guard's replacement says what it replaced
+ * (`right (guard no-waiting replaced wait) → reward 0`).
+ */
 function defaultStepMemory(step: StepRecord, episode: EpisodeContext, namespace: string): NewMemory {
   const outcome = step.accepted ? `reward ${step.reward}` : `refused: ${step.feedback}`;
+  const replaced = step.executedAction !== undefined && step.executedAction !== step.action;
+  const guards = replaced ? [...new Set(guardRewrites(step.action, step.guardVerdicts).map((rewrite) => rewrite.guard))].join(', ') : '';
+  const action = replaced ? `${step.executedAction} (guard ${guards} replaced ${step.action})` : step.action;
   return {
     kind: 'action-outcome',
-    text: `${episode.mission ? `[${episode.mission}] ` : ''}${step.action} → ${outcome}`,
+    text: `${episode.mission ? `[${episode.mission}] ` : ''}${action} → ${outcome}`,
     importance: !step.accepted || step.reward > 0 ? 0.6 : 0.1,
     namespace,
     provenance: {

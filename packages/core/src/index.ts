@@ -1,5 +1,7 @@
 // Public surface of @worldloop/core: the agent loop, tools, the runner and model-free policies.
 export * from './agent.js';
+export * from './format-action.js';
+export * from './guard-rewrites.js';
 export * from './agent-event-bus.js';
 export * from './define-tool.js';
 export * from './environment-registry.js';

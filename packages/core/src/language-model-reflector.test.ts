@@ -38,6 +38,30 @@ describe('LanguageModelReflector', () => {
     expect(bare.memories.map((memory) => memory.text)).toEqual(['In reach the goal: Wait less.']);
   });
 
+  it('reads the first lessons in the answer, past an empty draft, reasoning and braces around them', async () => {
+    const answers = [
+      'I considered {"lessons": []} but settled on {"lessons": ["Go right."]} {as asked}.',
+      '<think>Maybe {"lessons": ["Go left."]}</think>Echoing {"kind": "action-outcome"}: {"lessons": [{"text": "Go right.", "importance": 0.8}]}',
+      'Nothing new to learn: {"lessons": []}',
+    ];
+    const model = new ScriptedLanguageModel((_request, callIndex) => answers[callIndex]!);
+    const reflector = new LanguageModelReflector({ model });
+    const results = [await reflector.reflect(input), await reflector.reflect(input), await reflector.reflect(input)];
+    expect(results.map((result) => result.memories.map((memory) => [memory.text, memory.importance]))).toEqual([[['In reach the goal: Go right.', 0.9]], [['In reach the goal: Go right.', 0.8]], []]);
+    expect(results.flatMap((result) => result.warnings)).toEqual([]);
+  });
+
+  it('warns of an answer with no lessons list: a bracketed aside or a truncated object is not one', async () => {
+    const answers = ['See step [3] for the mistake.', 'Here: {"lessons": ["Go right.", "Wait le'];
+    const model = new ScriptedLanguageModel((_request, callIndex) => answers[callIndex]!);
+    const reflector = new LanguageModelReflector({ model });
+    for (const answer of answers) {
+      const result = await reflector.reflect(input);
+      expect(result.memories).toEqual([]);
+      expect(result.warnings).toEqual([`reflection answer was not the expected JSON: ${JSON.stringify(answer)}`]);
+    }
+  });
+
   it('turns a model error or an answer that is not JSON into a warning and no reflection', async () => {
     const failing = new ScriptedLanguageModel(() => {
       throw new ModelBackendError('server at http://127.0.0.1:1 refused the connection');

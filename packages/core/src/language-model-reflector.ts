@@ -2,6 +2,7 @@
 // outcome and answers JSON (constrained by `responseSchema` where the backend supports it, parsed
 // tolerantly where not). A model error or unusable answer gives no reflection and a warning.
 import type { JsonSchema, LanguageModel, NewMemory, ReflectionInput, ReflectionResult, Reflector, SamplingParameters } from '@worldloop/spec';
+import { findJsonValues } from './json-in-text.js';
 
 /** Options of a `LanguageModelReflector`. */
 export interface LanguageModelReflectorOptions {
@@ -107,12 +108,31 @@ export class LanguageModelReflector implements Reflector {
   }
 }
 
-/** Lessons from the model's text: `{lessons: [...]}`, a bare array, strings or objects; undefined when none parse. */
+/**
+ * Lessons from the model's text (outside `<think>` blocks): the first JSON value that gives any,
+ * `{lessons: [...]}` or a bare array of strings or `{text, importance}` objects, found by the balanced
+ * scan of `findJsonValues`, so prose, fences, braces and other JSON around it are passed over. An
+ * answer whose only list is empty (`{"lessons": []}`, `[]`) gives none; undefined when there is no list
+ * (the caller's warning).
+ */
 function parseLessons(text: string): { text: string; importance?: number }[] | undefined {
-  const list = jsonCandidates(text)
-    .map((parsed) => (Array.isArray(parsed) ? parsed : isObject(parsed) && Array.isArray(parsed['lessons']) ? parsed['lessons'] : undefined))
-    .find((candidate) => candidate !== undefined);
-  if (list === undefined) return undefined;
+  let empty: { text: string; importance?: number }[] | undefined;
+  for (const found of findJsonValues(text.replace(THINK_BLOCK, ' '))) {
+    const value = found.value;
+    const list = Array.isArray(value) ? value : isObject(value) && Array.isArray(value['lessons']) ? (value['lessons'] as unknown[]) : undefined;
+    if (list === undefined) continue;
+    const lessons = lessonsIn(list);
+    if (lessons.length > 0) return lessons;
+    if (list.length === 0 || !Array.isArray(value)) empty ??= lessons;
+  }
+  return empty;
+}
+
+/** Reasoning a model wrote before answering (an unclosed block runs to the end): never the answer. */
+const THINK_BLOCK = /<think>[\s\S]*?(?:<\/think>|$)/g;
+
+/** The usable lessons of a list: non-empty strings, and objects with a non-empty `text`. */
+function lessonsIn(list: readonly unknown[]): { text: string; importance?: number }[] {
   const lessons: { text: string; importance?: number }[] = [];
   for (const item of list) {
     if (typeof item === 'string' && item.trim() !== '') lessons.push({ text: item.trim() });
@@ -122,31 +142,6 @@ function parseLessons(text: string): { text: string; importance?: number }[] | u
     }
   }
   return lessons;
-}
-
-/**
- * The JSON values `text` may hold, most likely first: all of it, inside a code fence, then from the
- * first `{` or `[` to the last matching bracket (the earlier opening bracket first).
- */
-function jsonCandidates(text: string): unknown[] {
-  const attempts = [text.trim()];
-  const fence = /```(?:json)?\s*([\s\S]*?)```/i.exec(text);
-  if (fence) attempts.push(fence[1]!.trim());
-  const spans = [
-    { start: text.indexOf('{'), end: text.lastIndexOf('}') },
-    { start: text.indexOf('['), end: text.lastIndexOf(']') },
-  ].filter((span) => span.start >= 0 && span.end > span.start);
-  spans.sort((a, b) => a.start - b.start);
-  for (const span of spans) attempts.push(text.slice(span.start, span.end + 1));
-  const parsed: unknown[] = [];
-  for (const attempt of attempts) {
-    try {
-      parsed.push(JSON.parse(attempt) as unknown);
-    } catch {
-      // not JSON; try the next candidate
-    }
-  }
-  return parsed;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -53,8 +53,16 @@ export interface Percept<Obs extends Observation = Observation> {
 export interface HistoryEntry<Act = string> {
   readonly stepIndex: number;
   readonly observationText: string;
+  /** The action the policy proposed. */
   readonly action: Act;
-  /** False when the environment or a guard refused the action. */
+  /**
+   * The action sent to the environment instead, when guards replaced `action` with a different one
+   * (`Percept.rewriteNote` says so); absent when `action` itself was sent, or nothing was (a guard
+   * refused it). What the world did is the outcome of `executedAction ?? action`: a policy that
+   * learns from the history (a world model of transitions) must learn under that one.
+   */
+  readonly executedAction?: Act;
+  /** False when the environment or a guard refused the action (sent, or its replacement). */
   readonly accepted: boolean;
   readonly feedback?: string;
   readonly reward: number;
@@ -96,7 +104,7 @@ export interface Decision<Act = string> {
 }
 
 /** How an episode ended, as its policy is told: what the last step brought, for policies that learn. */
-export interface EpisodeEnding<Obs extends Observation = Observation> {
+export interface EpisodeEnding<Obs extends Observation = Observation, Act = string> {
   readonly status: 'finished' | 'aborted' | 'failed';
   /** Whether the environment reported success (`info.success`). */
   readonly success: boolean;
@@ -110,6 +118,8 @@ export interface EpisodeEnding<Obs extends Observation = Observation> {
     readonly truncated: boolean;
     /** False when the environment or a guard refused the last action (the state did not change). */
     readonly accepted: boolean;
+    /** The action sent instead of the proposed one when guards replaced it, as in `HistoryEntry.executedAction`. */
+    readonly executedAction?: Act;
   };
 }
 
@@ -120,7 +130,7 @@ export interface EpisodePolicy<Obs extends Observation = Observation, Act = stri
    * Called once when the episode ends, however it ends. `ending` (absent when the episode failed
    * before its first observation) carries the last step's outcome, which no `decide` call sees.
    */
-  end?(ending?: EpisodeEnding<Obs>): void | Promise<void>;
+  end?(ending?: EpisodeEnding<Obs, Act>): void | Promise<void>;
 }
 
 /** Something that chooses actions: random, expert, a language model, a planner. */

@@ -1,10 +1,13 @@
 // episodeConversation on hand-made steps: the model's last prompt as the conversation, refused
 // replies marked, replies matched from the end when early steps were trimmed, the last action
 // answered, and conversations built from observations for model-free policies.
-import type { ChatMessage } from '@worldloop/spec';
+import { Agent, LlmPolicy } from '@worldloop/core';
+import type { ChatMessage, Guard, StepRecord } from '@worldloop/spec';
+import { LineWorldEnvironment, ScriptedLanguageModel, ScriptedPolicy, generateResult } from '@worldloop/testkit';
 import { describe, expect, it } from 'vitest';
 import { alternatingTurns } from './alternating-turns.js';
 import { episodeConversation } from './episode-conversation.js';
+import { openAiChatExample } from './export-openai-chat.js';
 import { shareGptExample } from './export-sharegpt.js';
 import { lineEpisode, lineStep, modelCall } from './fixtures/sample-records.js';
 
@@ -68,5 +71,47 @@ describe('episodeConversation', () => {
     const example = shareGptExample(conversation)!;
     expect(example.conversations.map((turn) => turn.from)).toEqual(['human', 'function_call', 'observation', 'gpt', 'human', 'gpt']);
     expect(alternatingTurns(conversation.messages).map((turn) => turn.side)).toEqual(['in', 'out', 'in', 'out', 'in', 'out']);
+  });
+
+  describe('when a guard replaced the action', () => {
+    const note = 'Your action "wait" was replaced by "right" by guard no-waiting: keep moving.';
+    const noWaiting: Guard = { name: 'no-waiting', check: ({ action }) => (action === 'wait' ? { decision: 'rewrite', action: 'right', reason: 'keep moving' } : { decision: 'allow' }) };
+
+    /** The steps of a LineWorld episode (cell 1 to 4) run by `agent`. */
+    async function recordedSteps(agent: Agent): Promise<StepRecord[]> {
+      const steps: StepRecord[] = [];
+      agent.events.on('step-end', ({ step }) => steps.push(step));
+      const { outcome } = await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 });
+      expect(outcome).toMatchObject({ success: true, stepCount: 3 });
+      return steps;
+    }
+
+    it("answers the last act call with the note the live model would have read, and trains on no reply whose action was replaced", async () => {
+      // wait (sent as right), right, wait (sent as right): the first note is in the live transcript, the last is the export's.
+      const model = new ScriptedLanguageModel((_request, callIndex) =>
+        generateResult({ toolCalls: [{ id: `call-${callIndex}`, name: 'act', arguments: { action: callIndex === 1 ? 'right' : 'wait' } }] }),
+      );
+      const steps = await recordedSteps(new Agent({ policy: new LlmPolicy({ model, actionMode: 'native' }), guards: [noWaiting] }));
+      const conversation = episodeConversation(lineEpisode, steps);
+      const answers = conversation.messages.filter((message) => message.role === 'tool');
+      expect(answers.map((message) => message.content)).toEqual([note, 'Done.', note]);
+      expect(conversation.messages.at(-1)).toEqual({ role: 'tool', toolCallId: 'call-2', name: 'act', content: note });
+      expect(conversation.messages.filter((message) => message.role === 'assistant').map((message) => message.trainable)).toEqual([false, true, false]);
+      expect(openAiChatExample(conversation)!.messages.filter((message) => message.role === 'assistant').map((message) => message.weight)).toEqual([0, 1, 0]);
+    });
+
+    it('says so in the next user message of a built conversation, and does not train on the replaced action', async () => {
+      const steps = await recordedSteps(new Agent({ policy: new ScriptedPolicy(['wait', 'right', 'right']), guards: [noWaiting] }));
+      const conversation = episodeConversation(lineEpisode, steps);
+      expect(conversation.source).toBe('observations');
+      expect(conversation.messages.slice(1).map((message) => [message.role, message.role === 'assistant' ? message.trainable : message.content])).toEqual([
+        ['user', steps[0]!.observation.text],
+        ['assistant', false],
+        ['user', `${note}\n\n${steps[1]!.observation.text}`],
+        ['assistant', true],
+        ['user', steps[2]!.observation.text],
+        ['assistant', true],
+      ]);
+    });
   });
 });

@@ -1,6 +1,7 @@
 // One episode as a chat: the transcript the model really saw (its last prompt plus its last reply)
 // when a language model acted, else one built from observations and actions. The shared input of
 // every chat-shaped export; each format then spells it its own way.
+import { stepRewriteNote } from '@worldloop/core';
 import type { ChatMessage, JsonSchema, MessageContentPart, ModelCallRecord, StepRecord, ToolDefinition, ToolResult } from '@worldloop/spec';
 import type { ExportEpisode } from './trajectory-reader.js';
 
@@ -22,8 +23,9 @@ export type ConversationMessage =
       readonly toolCalls: readonly ConversationToolCall[];
       /**
        * False for replies that were refused: corrected by the policy (no valid action, broken
-       * call) or whose action the environment or a guard refused. Formats with per-message
-       * weights or loss flags train on the true ones only.
+       * call), whose action the environment or a guard refused, or whose action a guard replaced
+       * with another (the world's outcome is not that reply's). Formats with per-message weights
+       * or loss flags train on the true ones only.
        */
       readonly trainable: boolean;
     }
@@ -64,12 +66,14 @@ export function observationSystemPrompt(environmentId: string, mission: string |
  * When any step has model calls, the conversation is the last call's messages followed by its reply:
  * the prompt is append-only (see core's PromptBuilder), so that is every earlier reply, tool result
  * and correction in order, as the model saw them (the volatile tail of earlier turns excepted). Each
- * reply is marked trainable unless a correction answered it or the environment refused its action.
- * Tool calls left unanswered at the end (the last action) get a tool message with the step's outcome.
+ * reply is marked trainable unless a correction answered it, or the environment or a guard refused
+ * its action, or a guard replaced its action with another. Tool calls left unanswered at the end (the
+ * last action) get a tool message with the step's outcome, as LlmPolicy would have answered it.
  *
  * Otherwise the conversation is built: a system message with the mission, then per step a user
- * message (the previous refusal, if any, and the observation), the step's tool calls and results,
- * and an assistant message holding the action (trainable when it was accepted).
+ * message (the previous refusal or guard's replacement, if any, and the observation), the step's tool
+ * calls and results, and an assistant message holding the proposed action (trainable when it was
+ * accepted and not replaced).
  */
 export function episodeConversation(episode: ExportEpisode, steps: Iterable<StepRecord>, options: EpisodeConversationOptions = {}): EpisodeConversation {
   const built: ConversationMessage[] = [{ role: 'system', content: observationSystemPrompt(episode.environmentId, episode.mission) }];
@@ -95,8 +99,8 @@ export function episodeConversation(episode: ExportEpisode, steps: Iterable<Step
       });
       for (const { call, result } of step.toolCalls) built.push({ role: 'tool', toolCallId: call.id, name: call.name, content: toolResultText(result) });
     }
-    built.push({ role: 'assistant', content: step.action, toolCalls: [], trainable: step.accepted });
-    feedback = step.feedback;
+    built.push({ role: 'assistant', content: step.action, toolCalls: [], trainable: step.accepted && !replaced(step) });
+    feedback = step.feedback ?? stepRewriteNote(step);
   }
   if (last === undefined) return withTools(built, undefined, 'observations', 0);
 
@@ -113,11 +117,16 @@ function trainableCalls(step: StepRecord, calls: readonly ModelCallRecord[]): bo
   const fallbackUsed = step.policyInfo?.fallbackUsed === true;
   return calls.map((call, index) => {
     const next = calls[index + 1];
-    if (next === undefined) return step.accepted && !fallbackUsed && (outcome === undefined || outcome === 'valid');
+    if (next === undefined) return step.accepted && !replaced(step) && !fallbackUsed && (outcome === undefined || outcome === 'valid');
     // What the policy sent back after this reply: tool results, or a correction when it was refused.
     const answer = next.messages.slice(call.messages.length + 1);
     return !answer.some((message) => correctionTexts.some((correction) => contentText(message.content).includes(correction)));
   });
+}
+
+/** Whether guards sent the environment another action than the one proposed (the outcome is not the proposal's). */
+function replaced(step: StepRecord): boolean {
+  return step.executedAction !== undefined && step.executedAction !== step.action;
 }
 
 /** The last call's messages and reply, replies marked from the end, every tool call answered. */
@@ -151,7 +160,8 @@ function transcript(step: StepRecord, call: ModelCallRecord, callsTrainable: rea
 
 /**
  * Inserts a tool message for every tool call no tool message answers: the step's recorded result
- * for a tool, else the step's outcome (its refusal, or "Done.", as LlmPolicy answers its action tool).
+ * for a tool, else the step's outcome as LlmPolicy answers its action tool: its refusal, the note of a
+ * guard's replacement (the wording the Agent tells the policy), or "Done.".
  */
 function answerEveryToolCall(messages: readonly ConversationMessage[], step: StepRecord): ConversationMessage[] {
   const output: ConversationMessage[] = [];
@@ -169,7 +179,7 @@ function answerEveryToolCall(messages: readonly ConversationMessage[], step: Ste
     for (const call of message.toolCalls) {
       if (answered.has(call.id)) continue;
       const recorded = step.toolCalls.find((record) => record.call.id === call.id);
-      output.push({ role: 'tool', toolCallId: call.id, name: call.name, content: recorded ? toolResultText(recorded.result) : (step.feedback ?? 'Done.') });
+      output.push({ role: 'tool', toolCallId: call.id, name: call.name, content: recorded ? toolResultText(recorded.result) : (step.feedback ?? stepRewriteNote(step) ?? 'Done.') });
     }
   }
   return output;

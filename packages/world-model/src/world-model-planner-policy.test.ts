@@ -39,6 +39,27 @@ describe('WorldModelPlannerPolicy', () => {
     expect(summary.successRate).toBe(1);
   });
 
+  it("learns each transition under the action the world got when a guard replaced the planned one, and none for a refused step", async () => {
+    const model = new TabularWorldModel();
+    const learnt: [number | undefined, string][] = [];
+    const update = model.update.bind(model);
+    model.update = (transition) => {
+      learnt.push([transition.state.features?.['position'] as number | undefined, transition.action]);
+      update(transition);
+    };
+    // The planner can only propose "left"; a guard refuses the first and turns the others into "right".
+    const policy = new WorldModelPlannerPolicy({ model, planner: new LookaheadPlanner<Observation>({ depth: 1 }), actions: ['left'], learn: true });
+    const agent = new Agent({
+      policy,
+      guards: [{ name: 'forward-only', check: ({ stepIndex }) => (stepIndex === 0 ? { decision: 'deny', reason: 'not yet' } : { decision: 'rewrite', action: 'right', reason: 'never back' }) }],
+    });
+    const { outcome } = await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 }); // starts at cell 1, goal at 4
+    expect(outcome).toMatchObject({ success: true, stepCount: 4, invalidActionCount: 1 });
+    expect(learnt).toEqual([[1, 'right'], [2, 'right'], [3, 'right']]); // the last one told at the episode's end
+    expect(model.count({ text: '', features: { position: 1 } }, 'left')).toBe(0);
+    expect(await model.predict({ text: '', features: { position: 3 } }, 'right')).toMatchObject({ reward: 1, terminated: true });
+  });
+
   it('does not learn unless asked', async () => {
     const model = new TabularWorldModel();
     const policy = new WorldModelPlannerPolicy({ model, planner: new LookaheadPlanner({ depth: 2 }) });

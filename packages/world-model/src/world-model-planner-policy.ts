@@ -1,6 +1,7 @@
 // A policy that acts by planning: each step it imagines with a world model (through a planner) and
 // takes the first action of the best imagined line. With `learn` it also teaches the model every
-// real transition of its episodes, the last one included, so one policy object learns across a run.
+// real transition of its episodes, the last one included, so one policy object learns across a run;
+// a transition is learnt under the action the world got (a guard's replacement, when there was one).
 import { SeededRandom } from '@worldloop/core';
 import {
   ConfigError,
@@ -66,20 +67,21 @@ export class WorldModelPlannerPolicy<State, Act = string> implements Policy<Obse
       decide: async (input: DecisionInput<Observation, Act>): Promise<Decision<Act>> => {
         const state = stateOf(input.percept.observation);
         const last = input.history.at(-1);
+        // Learnt under the action sent (a guard may have replaced the planned one); a refused one changed nothing.
         if (learn && previous !== undefined && last !== undefined && last.accepted) {
-          await model.update!({ state: previous.state, action: previous.action, nextState: state, reward: last.reward, terminated: false, truncated: false });
+          await model.update!({ state: previous.state, action: last.executedAction ?? previous.action, nextState: state, reward: last.reward, terminated: false, truncated: false });
         }
         const { actions, fixed } = this.candidates(input.actionSpace, input.percept.observation, episode);
         const plan = await planner.plan(model, { state, actions, fixedActions: fixed, random: draw, signal: input.signal });
         previous = { state, action: plan.action };
         return { action: plan.action, info: { plannedValue: plan.value, imaginedSteps: plan.imaginedSteps, line: plan.line.map(String) } };
       },
-      end: async (ending?: EpisodeEnding<Observation>): Promise<void> => {
+      end: async (ending?: EpisodeEnding<Observation, Act>): Promise<void> => {
         const step = ending?.lastStep;
         if (!learn || previous === undefined || step === undefined || !step.accepted || ending!.status === 'failed') return;
         await model.update!({
           state: previous.state,
-          action: previous.action,
+          action: step.executedAction ?? previous.action,
           nextState: stateOf(ending!.observation),
           reward: step.reward,
           terminated: step.terminated,

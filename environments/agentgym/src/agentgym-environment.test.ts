@@ -352,7 +352,7 @@ describe('AgentGymEnvironment against worldloop servers', () => {
 
   it('starts a new instance when the server has reclaimed the old one', async () => {
     let now = 0;
-    server = new EnvironmentServer({ spec, idleTimeoutMs: 1000, now: () => now });
+    server = new EnvironmentServer({ spec, idleTimeoutMs: 1000, now: () => now, firstInstanceId: 0 });
     const { url } = await server.listen({ port: 0 });
     const environment = new AgentGymEnvironment({ url });
     expect((await environment.reset({ seed: 1 })).info.instanceId).toBe(0);

@@ -35,7 +35,7 @@ export interface EnvironmentInstancesOptions {
   readonly idleTimeoutMs: number;
   /** Clock in ms (default `performance.now`); tests pass their own. */
   readonly now?: () => number;
-  /** Id of the first instance, later ones counting up from it (default 0); see `EnvironmentServerOptions.firstInstanceId`. */
+  /** Id of the first instance, later ones counting up from it (default `'random'`); see `EnvironmentServerOptions.firstInstanceId`. */
   readonly firstInstanceId?: FirstInstanceId;
 }
 
@@ -52,8 +52,7 @@ const RANDOM_FIRST_ID_LIMIT = 2 ** 30;
 
 /** The first id `firstInstanceId` stands for; a `ConfigError` for anything but a non-negative safe integer or `'random'`. */
 function resolveFirstInstanceId(firstInstanceId: FirstInstanceId | undefined): number {
-  if (firstInstanceId === undefined) return 0;
-  if (firstInstanceId === 'random') return randomInt(1, RANDOM_FIRST_ID_LIMIT);
+  if (firstInstanceId === undefined || firstInstanceId === 'random') return randomInt(1, RANDOM_FIRST_ID_LIMIT);
   if (typeof firstInstanceId !== 'number' || !Number.isSafeInteger(firstInstanceId) || firstInstanceId < 0) {
     throw new ConfigError(`EnvironmentServer option firstInstanceId must be a non-negative integer or 'random'; got ${JSON.stringify(firstInstanceId) ?? String(firstInstanceId)}.`);
   }

@@ -12,8 +12,9 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** Starts a server on a free port; ids count from 0 unless the test says otherwise (the default is random). */
 async function start(options: Partial<ConstructorParameters<typeof EnvironmentServer>[0]> = {}): Promise<string> {
-  server = new EnvironmentServer({ spec, ...options });
+  server = new EnvironmentServer({ spec, firstInstanceId: 0, ...options });
   return (await server.listen({ port: 0 })).url;
 }
 
@@ -138,6 +139,19 @@ describe('EnvironmentServer', () => {
     expect(stale).toMatchObject({ status: 200, body: { code: 'unknown-instance' } });
     expect(stale.body.error).toMatch(/never issued it/);
     expect((await get(after, `/detail?id=${first}`)).body.observation).toBe((await post(after, '/reset', { id: first, data_idx: 2 })).body.observation);
+  });
+
+  it('starts ids at a random number from 1 by default, so two servers almost never share one', async () => {
+    const ids = new Set<number>();
+    for (let index = 0; index < 3; index++) {
+      const url = await start({ firstInstanceId: undefined });
+      const { id } = (await post(url, '/create', {})).body as { id: number };
+      expect(Number.isSafeInteger(id) && id >= 1 && id < 2 ** 30).toBe(true);
+      ids.add(id);
+      await server!.close();
+      server = undefined;
+    }
+    expect(ids.size).toBeGreaterThan(1);
   });
 
   it('refuses a firstInstanceId that is not a non-negative integer or random', () => {

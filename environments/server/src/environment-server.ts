@@ -32,12 +32,12 @@ export interface EnvironmentServerOptions {
   /** On `close`, how long requests already running may take to finish before their connections are dropped (default 10,000 ms). */
   readonly shutdownGraceMs?: number;
   /**
-   * Id of the first instance; later ones count up from it. Default 0, as AgentGym servers number
-   * them. `'random'` (what `worldloop serve` uses) starts from a random id instead, so after a
-   * restart a client still holding an id of the previous run is refused (`unknown-instance`, which
-   * worldloop's client answers by making a new instance) rather than driving another client's
-   * instance that happens to have the same number. A `ConfigError` for anything but a non-negative
-   * safe integer or `'random'`.
+   * Id of the first instance; later ones count up from it. Default `'random'`: a random id from 1
+   * to 2^30 - 1, so that after a restart a client still holding an id of the previous run is refused
+   * (`unknown-instance`, which worldloop's client answers by making a new instance) rather than
+   * driving another client's instance that happens to have the same number. A number (0 as
+   * AgentGym's own servers count) fixes it, for tests. A `ConfigError` for anything but a
+   * non-negative safe integer or `'random'`.
    */
   readonly firstInstanceId?: FirstInstanceId;
 }

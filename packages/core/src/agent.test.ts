@@ -135,6 +135,37 @@ describe('Agent loop', () => {
     for (const input of policy.inputs) expect(input.percept.rewriteNote).toBeUndefined();
   });
 
+  it("tells 'action' observers the action a guard sent instead of the proposed one, and only then", async () => {
+    const agent = new Agent({
+      policy: new ScriptedPolicy(['wait', 'left', 'stay', 'right', 'right']),
+      guards: [
+        {
+          name: 'mirror',
+          check: ({ action }) =>
+            action === 'wait'
+              ? { decision: 'rewrite', action: 'right', reason: 'keep moving' }
+              : action === 'left'
+                ? { decision: 'rewrite', action: 'jump', reason: 'try jumping' }
+                : action === 'stay'
+                  ? { decision: 'rewrite', action: 'left', reason: 'back up' }
+                  : { decision: 'rewrite', action, reason: 'unchanged' },
+        },
+        { name: 'no-left', check: ({ action }) => (action === 'left' ? { decision: 'deny', reason: 'never go back' } : { decision: 'allow' }) },
+      ],
+    });
+    const events: { action: string; executedAction?: string; accepted: boolean }[] = [];
+    agent.events.on('action', ({ action, accepted, ...rest }) => events.push({ action, ...('executedAction' in rest ? { executedAction: rest.executedAction } : {}), accepted }));
+    const result = await agent.runEpisode(new LineWorldEnvironment(), { seed: 1 }); // starts at cell 1, goal at 4
+    expect(result.outcome).toMatchObject({ success: true, stepCount: 5 });
+    expect(events).toEqual([
+      { action: 'wait', executedAction: 'right', accepted: true }, // replaced, sent
+      { action: 'left', executedAction: 'jump', accepted: false }, // replaced, sent, refused by the environment
+      { action: 'stay', accepted: false }, // replaced, the replacement refused by a guard: nothing sent
+      { action: 'right', accepted: true }, // "replaced" by itself
+      { action: 'right', accepted: true },
+    ]);
+  });
+
   it("gives the history and the episode's ending the action a guard sent instead of the proposed one, and only then", async () => {
     const policy = new ScriptedPolicy(['wait', 'left', 'jump', 'right', 'wait']);
     const endings: (EpisodeEnding | undefined)[] = [];

@@ -344,7 +344,15 @@ export class Agent<Obs extends Observation = Observation, Act = string> {
         if (!terminated && !truncated && stepCount >= maxSteps) truncated = true;
         lastStep = { reward, terminated, truncated, accepted, ...(replacement !== undefined ? { executedAction: replacement } : {}) };
         const actionText = formatAction(decision.action);
-        this.events.emit('action', accepted ? { episode, stepIndex, action: actionText, accepted } : { episode, stepIndex, action: actionText, accepted, feedback: feedback! });
+        // Observers report what was sent: the replacement when a guard's was (`executedAction ?? action`).
+        this.events.emit('action', {
+          episode,
+          stepIndex,
+          action: actionText,
+          ...(replacement !== undefined ? { executedAction: formatAction(replacement) } : {}),
+          accepted,
+          ...(accepted ? {} : { feedback: feedback! }),
+        });
         const t3 = performance.now();
 
         // remember

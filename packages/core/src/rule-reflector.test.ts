@@ -1,5 +1,5 @@
 // RuleReflector on hand-made steps: failures by error, no summary for an aborted episode, long
-// action lists cut, and links only to memories it was given.
+// action lists cut, links only to memories it was given, and refusals of a guard's replacement.
 import { describe, expect, it } from 'vitest';
 import type { EpisodeOutcome, MemoryRecord, StepRecord } from '@worldloop/spec';
 import { RuleReflector } from './rule-reflector.js';
@@ -48,5 +48,33 @@ describe('RuleReflector', () => {
     expect((await new RuleReflector().reflect({ memories: [], steps, outcome: outcome({ status: 'aborted' }), namespace: 'agent:a' })).memories).toEqual([]);
     const success = await new RuleReflector({ maxActionsListed: 2 }).reflect({ memories: [], steps, outcome: outcome({ success: true, terminated: true, truncated: false }), mission: 'go', namespace: 'agent:a' });
     expect(success.memories.map((memory) => [memory.text, memory.links])).toEqual([['In go: succeeded in 3 steps by: left ×2 (and 1 more)', undefined]]);
+  });
+
+  it("names the action refused: a guard's replacement, whether the environment or a later guard refused it", async () => {
+    const rewrite = (action: string, reason: string) => ({ guard: 'mirror', verdict: { decision: 'rewrite' as const, action, reason } });
+    const refused = (index: number, fields: Partial<StepRecord>): StepRecord => ({ ...step(index, 'x', `r${index}`), accepted: false, ...fields });
+    const input = {
+      memories: [],
+      steps: [
+        // Replaced by "jump", sent, refused by the environment.
+        refused(0, { action: 'left', executedAction: 'jump', guardVerdicts: [rewrite('jump', 'try jumping')], feedback: 'Invalid action "jump".' }),
+        // Replaced by "left", then denied by a later guard: nothing sent.
+        refused(1, {
+          action: 'wait',
+          executedAction: undefined,
+          guardVerdicts: [rewrite('left', 'back up'), { guard: 'no-left', verdict: { decision: 'deny', reason: 'never go back' } }],
+          feedback: 'Action left was refused by guard no-left: never go back',
+        }),
+        // Denied as proposed.
+        refused(2, { action: 'left', executedAction: undefined, guardVerdicts: [{ guard: 'no-left', verdict: { decision: 'deny', reason: 'never go back' } }], feedback: 'Action left was refused by guard no-left: never go back' }),
+      ],
+      mission: 'go',
+      namespace: 'agent:a',
+    };
+    const result = await new RuleReflector().reflect(input);
+    expect(result.memories.map((memory) => memory.text)).toEqual([
+      'In go, jump was refused: Invalid action "jump".',
+      'In go, left was refused: Action left was refused by guard no-left: never go back',
+    ]);
   });
 });

@@ -2,6 +2,8 @@
 // action sequence of a success, how a failure ended). Deterministic and cheap; it knows nothing of
 // why an action worked, only that it did.
 import type { MemoryRecord, NewMemory, ReflectionInput, ReflectionResult, Reflector, StepRecord } from '@worldloop/spec';
+import { formatAction } from './format-action.js';
+import { guardRewrites } from './guard-rewrites.js';
 
 /** Options of a `RuleReflector`. */
 export interface RuleReflectorOptions {
@@ -17,8 +19,9 @@ export interface RuleReflectorOptions {
 
 /**
  * Lessons by rule: one per distinct refused action (`In <mission>, <action> was refused:
- * <feedback>`), and at episode end a summary (`Succeeded in N steps by: ...`, or `Failed: ran out
- * of steps after N steps ...`). Failures score highest, so the next attempt recalls them first.
+ * <feedback>`, where the action is a guard's replacement when that is what was refused), and at
+ * episode end a summary (`Succeeded in N steps by: ...`, or `Failed: ran out of steps after N
+ * steps ...`). Failures score highest, so the next attempt recalls them first.
  * Each lesson links to the memories written at the steps it was read from.
  */
 export class RuleReflector implements Reflector {
@@ -56,7 +59,7 @@ export class RuleReflector implements Reflector {
     const refusals = new Map<string, StepRecord[]>();
     for (const step of input.steps) {
       if (step.accepted) continue;
-      const text = `${where}, ${step.action} was refused: ${step.feedback ?? 'no reason given'}`;
+      const text = `${where}, ${refusedAction(step)} was refused: ${step.feedback ?? 'no reason given'}`;
       refusals.set(text, [...(refusals.get(text) ?? []), step]);
     }
     for (const [text, steps] of refusals) memories.push(lesson(text, this.refusalImportance, steps));
@@ -91,4 +94,15 @@ export class RuleReflector implements Reflector {
     const rest = actions.length - this.maxActionsListed;
     return rest > 0 ? `${listed} (and ${rest} more)` : listed || 'no actions';
   }
+}
+
+/**
+ * The action a refused step's refusal was about: a guard's replacement when guards replaced the
+ * proposed action (the one sent, `executedAction`, when the environment refused it; the last
+ * replacement when a later guard denied it), else the proposed action.
+ */
+function refusedAction(step: StepRecord): string {
+  if (step.executedAction !== undefined) return step.executedAction;
+  const replacement = guardRewrites(step.action, step.guardVerdicts).at(-1);
+  return replacement !== undefined ? formatAction(replacement.to) : step.action;
 }

@@ -15,7 +15,26 @@ export interface AgentEventPayloads {
   'tool-call': { readonly episode: EpisodeContext; readonly stepIndex: number; readonly call: ToolCall };
   'tool-result': { readonly episode: EpisodeContext; readonly stepIndex: number; readonly call: ToolCall; readonly result: ToolResult };
   'guard-verdict': { readonly episode: EpisodeContext; readonly stepIndex: number; readonly guard: string; readonly verdict: GuardVerdict<unknown> };
-  action: { readonly episode: EpisodeContext; readonly stepIndex: number; readonly action: string; readonly accepted: boolean; readonly feedback?: string };
+  /**
+   * A step's action was sent to the environment, or refused (by a guard or the environment). Say
+   * what was sent as `executedAction ?? action`: `action` is what the policy proposed.
+   */
+  action: {
+    readonly episode: EpisodeContext;
+    readonly stepIndex: number;
+    /** The action the policy proposed. */
+    readonly action: string;
+    /**
+     * The action sent to the environment instead, when guards replaced `action` with a different one
+     * (as `HistoryEntry.executedAction`); absent when `action` itself was sent, or nothing was (a
+     * guard refused it). When `accepted` is false and this is set, the environment refused this one.
+     */
+    readonly executedAction?: string;
+    /** False when a guard or the environment refused the action (sent, or its replacement). */
+    readonly accepted: boolean;
+    /** The refusal message fed back to the policy, when `accepted` is false. */
+    readonly feedback?: string;
+  };
   /**
    * The attached world model's prediction for a step missed what really happened by at least the
    * agent's surprise threshold ("I expected X, Y happened").

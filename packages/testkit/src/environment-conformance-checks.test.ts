@@ -1,25 +1,28 @@
 // The suite's episode checks fail for environments that break the contract: a restore that does
-// nothing, truncation one step after the declared maxSteps, a reset that does not reseed.
-import { InvalidActionError, type Environment, type EnvSnapshot, type Observation, type ResetOptions } from '@worldloop/spec';
+// nothing, truncation one step after the declared maxSteps, a reset that does not reseed, a reset
+// maxSteps honoured by halves.
+import { ConfigError, InvalidActionError, type Environment, type EnvSnapshot, type Observation, type ResetOptions } from '@worldloop/spec';
 import { describe, expect, it } from 'vitest';
-import { checkDeterminism, checkEpisodeEnds, checkInvalidActions, checkSnapshotRestore } from './environment-conformance-checks.js';
+import { checkDeterminism, checkEpisodeEnds, checkInvalidActions, checkResetStepLimit, checkSnapshotRestore } from './environment-conformance-checks.js';
 import { LineWorldEnvironment, type LineWorldOptions } from './line-world-environment.js';
 
-/** A LineWorld seen through a wrapper whose members can be replaced one at a time. */
+/** A LineWorld seen through a wrapper whose members (getters included) can be replaced one at a time. */
 function wrapped(options: LineWorldOptions, replace: (inner: LineWorldEnvironment) => Partial<Environment<Observation, string>>): () => Environment<Observation, string> {
   return () => {
     const inner = new LineWorldEnvironment(options);
-    return {
+    const base: Environment<Observation, string> = {
       id: inner.id,
       actionSpace: inner.actionSpace,
-      maxSteps: inner.maxSteps,
+      get maxSteps() {
+        return inner.maxSteps;
+      },
       reset: (resetOptions?: ResetOptions) => inner.reset(resetOptions),
       step: (action: string) => inner.step(action),
       snapshot: () => inner.snapshot(),
       restore: (snapshot: EnvSnapshot) => inner.restore(snapshot),
       close: () => inner.close(),
-      ...replace(inner),
     };
+    return Object.defineProperties(base, Object.getOwnPropertyDescriptors(replace(inner)));
   };
 }
 
@@ -32,6 +35,7 @@ describe('environment conformance checks', () => {
     await checkEpisodeEnds(create, 1);
     await checkSnapshotRestore(create, seeds, 40);
     await checkInvalidActions(create, 1, ['fly', 42], 40);
+    expect(await checkResetStepLimit(create, seeds, 'honoured')).toBe('honoured');
   });
 
   it('fail for invalid actions that change the state of an environment without snapshots', async () => {
@@ -78,5 +82,72 @@ describe('environment conformance checks', () => {
       return { reset: (options?: ResetOptions) => inner.reset({ seed: (first ??= options?.seed) }) };
     });
     await expect(checkDeterminism(sticky, seeds, 40)).rejects.toThrow(/the same instance after another episode/);
+  });
+
+  describe("reset's maxSteps", () => {
+    const withoutBudget = (options?: ResetOptions): ResetOptions => {
+      const { maxSteps: _ignored, ...rest } = options ?? {};
+      return rest;
+    };
+
+    it('pass for an environment that ignores it altogether (reporting and keeping its own limit), unless honouring is required', async () => {
+      const ignoring = wrapped({ length: 50, maxSteps: 10 }, (inner) => ({ reset: (options?: ResetOptions) => inner.reset(withoutBudget(options)) }));
+      expect(await checkResetStepLimit(ignoring, seeds)).toBe('ignored');
+      await expect(checkResetStepLimit(ignoring, seeds, 'honoured')).rejects.toThrow(/reset with maxSteps 3 \(own 10\) is 10/);
+    });
+
+    it('fail for an environment that reports the limit but does not truncate there', async () => {
+      const reportsOnly = wrapped({ length: 50, maxSteps: 10 }, (inner) => {
+        let limit = 10;
+        return {
+          reset: async (options?: ResetOptions) => {
+            const result = await inner.reset(withoutBudget(options));
+            limit = Math.min(options?.maxSteps ?? 10, 10);
+            return result;
+          },
+          get maxSteps() {
+            return limit;
+          },
+        };
+      });
+      await expect(checkResetStepLimit(reportsOnly, seeds)).rejects.toThrow(/after 3 steps .*: truncated/);
+    });
+
+    it('fail for an environment that truncates there but reports its own limit', async () => {
+      const silent = wrapped({ length: 50, maxSteps: 10 }, () => ({ maxSteps: 10 }));
+      await expect(checkResetStepLimit(silent, seeds)).rejects.toThrow(/after 3 steps .*reporting maxSteps 10: truncated/);
+    });
+
+    it('fail for a first observation that states the budget', async () => {
+      const telling = wrapped({ length: 50, maxSteps: 10 }, (inner) => ({
+        reset: async (options?: ResetOptions) => {
+          const result = await inner.reset(options);
+          return { ...result, observation: { ...result.observation, text: `${result.observation.text} You have ${inner.maxSteps} steps.` } };
+        },
+      }));
+      await expect(checkResetStepLimit(telling, seeds)).rejects.toThrow(/the first observation with maxSteps/);
+    });
+
+    it('fail for an environment that honours it but takes a bad value, or is left unusable by one', async () => {
+      const lax = wrapped({ length: 50, maxSteps: 10 }, (inner) => ({
+        reset: (options?: ResetOptions) => inner.reset(typeof options?.maxSteps === 'number' && options.maxSteps > 0 ? options : withoutBudget(options)),
+      }));
+      await expect(checkResetStepLimit(lax, seeds)).rejects.toThrow(/reset with maxSteps 0/);
+      const broken = wrapped({ length: 50, maxSteps: 10 }, (inner) => {
+        let refused = false;
+        return {
+          reset: async (options?: ResetOptions) => {
+            if (refused) throw new ConfigError('this environment is broken now');
+            try {
+              return await inner.reset(options);
+            } catch (error) {
+              refused = true;
+              throw error;
+            }
+          },
+        };
+      });
+      await expect(checkResetStepLimit(broken, seeds)).rejects.toThrow(/this environment is broken now/);
+    });
   });
 });

@@ -1,6 +1,8 @@
 // The checks of the environment conformance suite that play whole episodes, as functions that throw
 // on a violation, so the suite's own tests can show each one fails for an environment that breaks it.
-import { EnvironmentStateError, InvalidActionError, type Environment, type EnvSnapshot, type Observation, type StepResult } from '@worldloop/spec';
+// The reset step limit (`ResetOptions.maxSteps`) is optional to honour: what the environment reports
+// as `maxSteps` after such a reset says whether it does, and the checks hold it to that.
+import { ConfigError, EnvironmentStateError, InvalidActionError, type Environment, type EnvSnapshot, type Observation, type StepResult } from '@worldloop/spec';
 import { expect } from 'vitest';
 
 /** Makes a fresh environment of the spec under test. */
@@ -170,4 +172,105 @@ export async function checkInvalidActions(create: CreateEnvironment, seed: numbe
     if (fromTwin.terminated || fromTwin.truncated || fromEnvironment.terminated || fromEnvironment.truncated) break;
   }
   expect(withInvalid, 'the episode with invalid actions sent before every step').toEqual(plain);
+}
+
+/** How an environment treats a reset's `maxSteps` (`ResetOptions.maxSteps`): honoured, or ignored (a remote one may). */
+export type ResetStepLimitHandling = 'honoured' | 'ignored';
+
+/** Reset step limits the contract refuses (not positive integers), as a caller might get them wrong. */
+export const invalidResetStepLimits: readonly unknown[] = [0, -1, 1.5, Number.NaN, '3'];
+
+/**
+ * The steps of the environment's count (what `maxSteps` limits) one `step` call ran: its
+ * `info.primitiveSteps` when that is a positive integer (a text command of the gridworld runs
+ * several primitive steps), else 1.
+ */
+function countedSteps(step: StepResult): number {
+  const primitiveSteps = step.info['primitiveSteps'];
+  return typeof primitiveSteps === 'number' && Number.isInteger(primitiveSteps) && primitiveSteps > 0 ? primitiveSteps : 1;
+}
+
+/** An observation as it is recorded and exported (through JSON): what the agent is shown, not an implementation's caches. */
+function shownObservation(observation: Observation): unknown {
+  return JSON.parse(JSON.stringify(observation));
+}
+
+/**
+ * A reset's `maxSteps` (the caller's step budget, `ResetOptions.maxSteps`), as the contract has it.
+ * The first observation does not depend on it. An environment that honours it (it reports the
+ * caller's smaller limit as `maxSteps` after the reset) truncates at exactly that step, keeps its own
+ * limit when the caller's is larger, forgets the budget at a reset without one, and refuses a value
+ * that is not a positive integer with `ConfigError`, staying usable. One that ignores it (allowed, for
+ * a remote one) reports its own limit and does not truncate at the caller's either, and a bad value
+ * either is ignored or is a `ConfigError`. `required` (when given) is the handling the environment
+ * must show; otherwise the one it reports is checked. Returns the handling seen.
+ */
+export async function checkResetStepLimit(create: CreateEnvironment, seeds: readonly number[], required?: ResetStepLimitHandling): Promise<ResetStepLimitHandling> {
+  const environment = create();
+  const first = seeds[0]!;
+  const plain = shownObservation((await environment.reset({ seed: first })).observation);
+  const own = environment.maxSteps;
+  // A caller's limit below the environment's own (none is below a limit of 1), and one above it.
+  const smaller = own === undefined ? 3 : Math.min(3, own - 1);
+  const larger = (own ?? 1000) + 1000;
+
+  let handling: ResetStepLimitHandling | undefined;
+  let reached = 0;
+  for (const seed of seeds) {
+    const start = shownObservation((await environment.reset({ seed })).observation);
+    expect(environment.maxSteps, `seed ${seed}: maxSteps after a reset without one`).toBe(own);
+    const large = shownObservation((await environment.reset({ seed, maxSteps: larger })).observation);
+    expect(large, `seed ${seed}: the first observation with maxSteps ${larger}`).toEqual(start);
+    expect(environment.maxSteps, `seed ${seed}: maxSteps after a reset with a larger one (${larger}) is the environment's own`).toBe(own);
+    if (smaller < 1) continue;
+
+    const small = shownObservation((await environment.reset({ seed, maxSteps: smaller })).observation);
+    expect(small, `seed ${seed}: the first observation with maxSteps ${smaller}`).toEqual(start);
+    const reported = environment.maxSteps;
+    const seen: ResetStepLimitHandling = reported === smaller ? 'honoured' : 'ignored';
+    if (seen === 'ignored') expect(reported, `seed ${seed}: maxSteps after a reset with maxSteps ${smaller} must be that one (honoured) or the environment's own (ignored)`).toBe(own);
+    if (required !== undefined) expect(seen, `seed ${seed}: maxSteps after a reset with maxSteps ${smaller} (own ${own}) is ${reported}`).toBe(required);
+    expect(handling ?? seen, `seed ${seed}: reset maxSteps honoured for some seeds only`).toBe(seen);
+    handling = seen;
+
+    // Truncated at exactly the reported limit, counted in the environment's steps: never earlier, and
+    // (honoured) at the caller's.
+    const limit = reported ?? Infinity;
+    const choose = chooser(seed);
+    let counted = 0;
+    let ended = false;
+    while (counted < Math.min(limit, smaller + 1) && !ended) {
+      const action = pickValid(environment, choose);
+      if (action === undefined) break;
+      const step = await environment.step(action);
+      counted += countedSteps(step);
+      ended = step.terminated || step.truncated;
+      if (step.terminated) break;
+      const where = `seed ${seed}: after ${counted} steps of an episode reset with maxSteps ${smaller}, reporting maxSteps ${reported}`;
+      expect(counted, `${where}: ran past the limit`).toBeLessThanOrEqual(limit);
+      expect(step.truncated, `${where}: truncated`).toBe(counted === limit);
+      if (counted >= smaller) reached++;
+    }
+    if (seen === 'honoured' && ended) await expect(environment.step(pickValid(environment, choose) ?? 'left'), `seed ${seed}: a step after truncation at maxSteps ${smaller}`).rejects.toBeInstanceOf(EnvironmentStateError);
+    // The budget was this episode's: a reset without one goes back to the environment's own limit.
+    await environment.reset({ seed });
+    expect(environment.maxSteps, `seed ${seed}: maxSteps after a reset without one, following one with maxSteps ${smaller}`).toBe(own);
+  }
+  if (smaller >= 1) expect(reached, `at least one seed must play ${smaller} steps (of the environment's count) without the episode terminating`).toBeGreaterThan(0);
+  handling ??= required ?? 'ignored';
+
+  for (const bad of invalidResetStepLimits) {
+    const shown = typeof bad === 'string' ? JSON.stringify(bad) : String(bad);
+    const outcome = await environment.reset({ seed: first, maxSteps: bad as number }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    if (handling === 'honoured' || outcome !== undefined) expect(outcome, `reset with maxSteps ${shown}`).toBeInstanceOf(ConfigError);
+    // Still usable: a reset starts the same episode as before, under the environment's own limit.
+    expect(shownObservation((await environment.reset({ seed: first })).observation), `the first observation after a reset with maxSteps ${shown}`).toEqual(plain);
+    expect(environment.maxSteps, `maxSteps after a reset with maxSteps ${shown}, then one without`).toBe(own);
+    const action = pickValid(environment, chooser(first));
+    if (action !== undefined) await expect(environment.step(action), `a step after a reset with maxSteps ${shown}`).resolves.toBeDefined();
+  }
+  return handling;
 }

@@ -1,9 +1,12 @@
 // The environment conformance suite: every registered environment runs it (one line per spec).
-// It checks the reset/step contract, determinism by seed, snapshot/restore round trips, and that
-// valid actions are accepted while invalid ones are refused with InvalidActionError, state unchanged.
+// It checks the reset/step contract, determinism by seed, snapshot/restore round trips, that valid
+// actions are accepted while invalid ones are refused with InvalidActionError, state unchanged, and
+// how a reset's maxSteps (the caller's step budget) is taken.
 import { describe, expect, it } from 'vitest';
 import { EnvironmentStateError, type Environment, type EnvironmentOptions, type EnvironmentSpec, type Observation } from '@worldloop/spec';
-import { checkDeterminism, checkEpisodeEnds, checkInvalidActions, checkSnapshotRestore, chooser, pickValid } from './environment-conformance-checks.js';
+import { checkDeterminism, checkEpisodeEnds, checkInvalidActions, checkResetStepLimit, checkSnapshotRestore, chooser, pickValid, type ResetStepLimitHandling } from './environment-conformance-checks.js';
+
+export type { ResetStepLimitHandling } from './environment-conformance-checks.js';
 
 /** Options of the suite. */
 export interface EnvironmentConformanceOptions {
@@ -15,6 +18,12 @@ export interface EnvironmentConformanceOptions {
   readonly invalidActions?: readonly unknown[];
   /** Steps per rollout (default 40). */
   readonly rolloutSteps?: number;
+  /**
+   * How the environment must treat a reset's `maxSteps` (`ResetOptions.maxSteps`): `'honoured'`
+   * (truncate at the caller's smaller limit and report it), or `'ignored'` (allowed for a remote
+   * one). Default: whichever it shows by the `maxSteps` it reports after such a reset, held to that.
+   */
+  readonly resetMaxSteps?: ResetStepLimitHandling;
 }
 
 /**
@@ -81,6 +90,10 @@ export function describeEnvironmentConformance(spec: EnvironmentSpec<Observation
 
     it('ends episodes with terminated or truncated within maxSteps, then refuses steps until reset', async () => {
       await checkEpisodeEnds(create, seeds[0]!);
+    });
+
+    it("takes a reset's maxSteps as the contract says: the first observation unchanged; honoured, truncating there, or ignored; bad values refused", async () => {
+      await checkResetStepLimit(create, seeds, options.resetMaxSteps);
     });
 
     if (typeof create().snapshot === 'function') {

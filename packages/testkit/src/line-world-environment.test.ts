@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { describeEnvironmentConformance } from './environment-conformance.js';
 import { LineWorldEnvironment, lineWorldEnvironment } from './line-world-environment.js';
 
-describeEnvironmentConformance(lineWorldEnvironment);
+describeEnvironmentConformance(lineWorldEnvironment, { resetMaxSteps: 'honoured' });
 
 describe('LineWorldEnvironment', () => {
   it('starts a playable episode on any integer seed, negative ones included', async () => {
@@ -22,6 +22,25 @@ describe('LineWorldEnvironment', () => {
     const environment = new LineWorldEnvironment();
     await expect(environment.reset({ seed: 1.5 })).rejects.toBeInstanceOf(ConfigError);
     await expect(environment.reset({ seed: Number.NaN })).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it("truncates at a reset's smaller maxSteps, reports it until the next reset, and keeps it through a snapshot", async () => {
+    const environment = new LineWorldEnvironment({ length: 50, maxSteps: 10 });
+    await environment.reset({ seed: 1, maxSteps: 3 });
+    expect(environment.maxSteps).toBe(3);
+    await environment.step('wait');
+    const snapshot = environment.snapshot();
+    await environment.step('wait');
+    expect(await environment.step('wait')).toMatchObject({ terminated: false, truncated: true });
+    await environment.reset({ seed: 1 });
+    expect(environment.maxSteps).toBe(10);
+    environment.restore(snapshot);
+    expect(environment.maxSteps).toBe(3);
+    await environment.step('wait');
+    expect(await environment.step('wait')).toMatchObject({ truncated: true });
+    await environment.reset({ seed: 1, maxSteps: 500 });
+    expect(environment.maxSteps).toBe(10);
+    await expect(environment.reset({ seed: 1, maxSteps: 0 })).rejects.toBeInstanceOf(ConfigError);
   });
 
   it('refuses a snapshot of another format version', async () => {

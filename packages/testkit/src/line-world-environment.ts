@@ -5,6 +5,7 @@ import {
   InvalidActionError,
   integerEnvironmentOption,
   resetSeed,
+  resetStepLimit,
   snapshotData,
   type ActionSpace,
   type ActionValidation,
@@ -22,7 +23,7 @@ import {
 export interface LineWorldOptions {
   /** Cells on the line (default 5); the goal is the last one. */
   readonly length?: number;
-  /** Steps before truncation (default 20). */
+  /** Steps before truncation (default 20); a reset's smaller `maxSteps` truncates sooner. */
   readonly maxSteps?: number;
 }
 
@@ -30,12 +31,15 @@ const ACTIONS = ['left', 'right', 'wait'] as const;
 
 /**
  * The agent starts at a seeded position on a line and must reach the right end. Actions:
- * `left`, `right`, `wait`. Reward 1 on reaching the goal; `info.success` set at the end.
+ * `left`, `right`, `wait`. Reward 1 on reaching the goal; `info.success` set at the end. A reset's
+ * `maxSteps` (the caller's budget) truncates the episode sooner when smaller, and is reported as
+ * `maxSteps` until the next reset.
  */
 export class LineWorldEnvironment implements Environment<Observation, string> {
   readonly id = 'testkit/LineWorld-v0';
-  readonly maxSteps: number;
   private readonly length: number;
+  private readonly ownMaxSteps: number;
+  private episodeMaxSteps: number;
   private position = -1;
   private stepCount = 0;
   private ended = false;
@@ -53,15 +57,24 @@ export class LineWorldEnvironment implements Environment<Observation, string> {
   constructor(options: LineWorldOptions = {}) {
     const given: EnvironmentOptions = { ...options };
     this.length = integerEnvironmentOption('LineWorld', given, 'length', 2, 1_000_000) ?? 5;
-    this.maxSteps = integerEnvironmentOption('LineWorld', given, 'maxSteps', 1, 1_000_000) ?? 20;
+    this.ownMaxSteps = integerEnvironmentOption('LineWorld', given, 'maxSteps', 1, 1_000_000) ?? 20;
+    this.episodeMaxSteps = this.ownMaxSteps;
   }
 
+  /** Steps before truncation: the `maxSteps` option, or after a reset with a smaller `maxSteps`, that one. */
+  get maxSteps(): number {
+    return this.episodeMaxSteps;
+  }
+
+  /** A `seed` or `maxSteps` the contract refuses is a `ConfigError`, state unchanged. */
   async reset(options: ResetOptions = {}): Promise<ResetResult> {
     const seed = resetSeed(options);
+    const maxSteps = resetStepLimit(options, this.ownMaxSteps);
     const starts = this.length - 1;
     this.position = ((seed % starts) + starts) % starts;
     this.stepCount = 0;
     this.ended = false;
+    this.episodeMaxSteps = maxSteps;
     return { observation: this.observe(), info: { seed } };
   }
 
@@ -74,7 +87,7 @@ export class LineWorldEnvironment implements Environment<Observation, string> {
     if (validation.action === 'right') this.position += 1;
     this.stepCount++;
     const terminated = this.position === this.length - 1;
-    const truncated = !terminated && this.stepCount >= this.maxSteps;
+    const truncated = !terminated && this.stepCount >= this.episodeMaxSteps;
     this.ended = terminated || truncated;
     return {
       observation: this.observe(),
@@ -86,14 +99,16 @@ export class LineWorldEnvironment implements Environment<Observation, string> {
   }
 
   snapshot(): EnvSnapshot {
-    return { environmentId: this.id, version: 1, data: { position: this.position, stepCount: this.stepCount, ended: this.ended } };
+    return { environmentId: this.id, version: 1, data: { position: this.position, stepCount: this.stepCount, ended: this.ended, maxSteps: this.episodeMaxSteps } };
   }
 
+  /** Restores a snapshot of this environment; one without the episode's `maxSteps` (older) keeps the own limit. */
   restore(snapshot: EnvSnapshot): void {
-    const data = snapshotData(snapshot, this.id, 1) as { position: number; stepCount: number; ended: boolean };
+    const data = snapshotData(snapshot, this.id, 1) as { position: number; stepCount: number; ended: boolean; maxSteps?: number };
     this.position = data.position;
     this.stepCount = data.stepCount;
     this.ended = data.ended;
+    this.episodeMaxSteps = data.maxSteps ?? this.ownMaxSteps;
   }
 
   expertAction(): string | undefined {

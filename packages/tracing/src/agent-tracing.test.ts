@@ -105,6 +105,34 @@ describe('AgentTracing', () => {
     expect(named('invoke_agent ')[0]!.parentSpanContext).toBeUndefined();
   });
 
+  it("records the action a guard sent instead of the proposed one on the step span and its refusal, and only then", async () => {
+    const agent = new Agent({
+      policy: new ScriptedPolicy(['wait', 'left', 'right', 'right']),
+      guards: [
+        {
+          name: 'mirror',
+          check: ({ action }) =>
+            action === 'wait' ? { decision: 'rewrite', action: 'right', reason: 'keep moving' } : action === 'left' ? { decision: 'rewrite', action: 'jump', reason: 'try jumping' } : { decision: 'rewrite', action, reason: 'unchanged' },
+        },
+      ],
+      maxSteps: 6,
+    });
+    new AgentTracing({ tracer }).attach(agent.events);
+    await agent.runEpisode(new LineWorldEnvironment({ length: 4 }), { seed: 1 }); // starts at cell 1, goal at 3
+    const step = (index: number) => named(`step ${index}`)[0]!;
+    expect(step(0).attributes).toMatchObject({ 'worldloop.step.action': 'wait', 'worldloop.step.executed_action': 'right', 'worldloop.step.accepted': true });
+    expect(step(1).attributes).toMatchObject({ 'worldloop.step.action': 'left', 'worldloop.step.executed_action': 'jump', 'worldloop.step.accepted': false });
+    // The environment refused the replacement: the refusal names it.
+    expect(step(1).events.find((event) => event.name === 'worldloop.action_refused')!.attributes).toMatchObject({
+      'worldloop.step.action': 'left',
+      'worldloop.step.executed_action': 'jump',
+      'worldloop.step.feedback': expect.stringContaining('Invalid action "jump"'),
+    });
+    // A "rewrite" to the same action is no replacement.
+    expect(step(2).attributes).toMatchObject({ 'worldloop.step.action': 'right', 'worldloop.step.accepted': true });
+    expect(step(2).attributes).not.toHaveProperty('worldloop.step.executed_action');
+  });
+
   it('marks a refused action with an event, a failed tool call and a failed episode with ERROR and the exception', async () => {
     const refusing = new Agent({ policy: new ScriptedPolicy(['fly', 'right', 'right', 'right']), maxSteps: 4 });
     new AgentTracing({ tracer }).attach(refusing.events);

@@ -233,9 +233,11 @@ export class AgentTracing {
         : { startMs: step.startedAt, endMs: Math.max(Date.now(), step.startedAt) };
     let nextStart = step.startedAt + step.timings.perceiveMs;
     for (const call of step.modelCalls) nextStart = this.#modelCall(span, call, nextStart, bounds);
+    // A guard's replacement, when one was sent: the outcome (and a refusal) is that action's, not the proposed one's.
+    const executed = step.executedAction !== undefined && step.executedAction !== step.action ? { 'worldloop.step.executed_action': step.executedAction } : {};
     span.setAttributes({
       'worldloop.step.action': step.action,
-      ...(step.executedAction !== undefined && step.executedAction !== step.action ? { 'worldloop.step.executed_action': step.executedAction } : {}),
+      ...executed,
       'worldloop.step.accepted': step.accepted,
       'worldloop.step.reward': step.reward,
       'worldloop.step.terminated': step.terminated,
@@ -251,7 +253,7 @@ export class AgentTracing {
       ...(step.worldModel !== undefined ? { 'worldloop.world_model.name': step.worldModel.name } : {}),
     });
     // A refused action is the model's mistake, fed back to it: an event, not an error status.
-    if (!step.accepted) span.addEvent('worldloop.action_refused', { 'worldloop.step.action': step.action, 'worldloop.step.feedback': step.feedback ?? '' });
+    if (!step.accepted) span.addEvent('worldloop.action_refused', { 'worldloop.step.action': step.action, ...executed, 'worldloop.step.feedback': step.feedback ?? '' });
     span.end(bounds.endMs);
   }
 

@@ -43,10 +43,10 @@ async function tabularSpec(): Promise<EnvironmentSpec<Observation, string>> {
   };
 }
 
-describeEnvironmentConformance(simulatedSpec(lineWorldEnvironment, 20));
-describeEnvironmentConformance(simulatedSpec(gridworld('UnlockPickup'), 60));
-describeEnvironmentConformance(simulatedSpec(gridworld('GoToLocal'), 40));
-describeEnvironmentConformance(await tabularSpec());
+describeEnvironmentConformance(simulatedSpec(lineWorldEnvironment, 20), { resetMaxSteps: 'honoured' });
+describeEnvironmentConformance(simulatedSpec(gridworld('UnlockPickup'), 60), { resetMaxSteps: 'honoured' });
+describeEnvironmentConformance(simulatedSpec(gridworld('GoToLocal'), 40), { resetMaxSteps: 'honoured' });
+describeEnvironmentConformance(await tabularSpec(), { resetMaxSteps: 'honoured' });
 
 describe('toEnvironment', () => {
   it('plays the real episode when the model is a simulator', async () => {

@@ -5,6 +5,7 @@ import { observationRecord } from '@worldloop/core';
 import {
   EnvironmentStateError,
   InvalidActionError,
+  resetStepLimit,
   type ActionSpace,
   type ActionValidation,
   type EnvSnapshot,
@@ -34,7 +35,7 @@ export interface WorldModelEnvironmentOptions<State, Act = string> {
    * imagined environment to be.
    */
   readonly start: (options: ResetOptions) => ImaginedStart<State, Act> | Promise<ImaginedStart<State, Act>>;
-  /** Steps before truncation (default 100). */
+  /** Steps before truncation (default 100); a reset's `maxSteps` truncates sooner when smaller. */
   readonly maxSteps?: number;
   /** Describes the actions to models (default: a sentence naming the world model). */
   readonly description?: string;
@@ -47,6 +48,8 @@ interface ImaginedSnapshotData<State, Act> {
   readonly actions: readonly Act[];
   readonly stepCount: number;
   readonly ended: boolean;
+  /** The episode's step limit; absent in older snapshots (then the environment's own). */
+  readonly maxSteps?: number;
 }
 
 const SNAPSHOT_VERSION = 1;
@@ -65,8 +68,9 @@ export function toEnvironment<State, Act = string>(model: ImaginingWorldModel<St
 
 class WorldModelEnvironment<State, Act> implements Environment<Observation, Act> {
   readonly id: string;
-  readonly maxSteps: number;
   readonly actionSpace: ActionSpace<Act>;
+  /** The limit of `options.maxSteps` (default 100). */
+  private readonly ownMaxSteps: number;
   private current: ImaginedSnapshotData<State, Act> | undefined;
 
   constructor(
@@ -74,7 +78,7 @@ class WorldModelEnvironment<State, Act> implements Environment<Observation, Act>
     private readonly options: WorldModelEnvironmentOptions<State, Act>,
   ) {
     this.id = options.id;
-    this.maxSteps = options.maxSteps ?? 100;
+    this.ownMaxSteps = options.maxSteps ?? 100;
     this.actionSpace = {
       describe: () => options.description ?? `Actions are imagined by the world model ${model.name}; use one of the valid actions listed with each observation.`,
       validate: (action: unknown) => this.validate(action),
@@ -82,10 +86,22 @@ class WorldModelEnvironment<State, Act> implements Environment<Observation, Act>
     };
   }
 
+  /** Steps before truncation in this episode: the environment's own limit, or a reset's smaller `maxSteps`. */
+  get maxSteps(): number {
+    return this.current?.maxSteps ?? this.ownMaxSteps;
+  }
+
+  /**
+   * Starts an imagined episode. A `maxSteps` smaller than the environment's own limit truncates this
+   * episode there (a ConfigError for one that is not a positive integer); it is not passed on to
+   * `start`, since imagined steps are counted here.
+   */
   async reset(options: ResetOptions = {}): Promise<ResetResult<Observation>> {
-    const start = await this.options.start(options);
+    const maxSteps = resetStepLimit(options, this.ownMaxSteps);
+    const { maxSteps: _budget, ...startOptions } = options;
+    const start = await this.options.start(startOptions);
     const actions = start.actions ?? ((start.observation.validActions as readonly Act[] | undefined) ?? []);
-    this.current = { state: start.state, observation: start.observation, actions, stepCount: 0, ended: false };
+    this.current = { state: start.state, observation: start.observation, actions, stepCount: 0, ended: false, maxSteps };
     return { observation: start.observation, info: { imagined: true, worldModel: this.model.name, ...(options.seed !== undefined ? { seed: options.seed } : {}) } };
   }
 
@@ -102,7 +118,7 @@ class WorldModelEnvironment<State, Act> implements Environment<Observation, Act>
     const truncated = !terminated && (imagined.truncated === true || stepCount >= this.maxSteps);
     const ended = terminated || truncated;
     const observation = imagined.observation;
-    this.current = { state: imagined.nextState, observation, actions: imagined.actions, stepCount, ended };
+    this.current = { state: imagined.nextState, observation, actions: imagined.actions, stepCount, ended, maxSteps: current.maxSteps ?? this.ownMaxSteps };
     return {
       observation,
       reward,
@@ -128,7 +144,8 @@ class WorldModelEnvironment<State, Act> implements Environment<Observation, Act>
     if (typeof data !== 'object' || data === null || typeof data.observation?.text !== 'string' || !Array.isArray(data.actions)) {
       throw new EnvironmentStateError(`The snapshot of ${this.id} is malformed: it has no observation or actions.`);
     }
-    this.current = { state: data.state, observation: data.observation, actions: data.actions, stepCount: data.stepCount, ended: data.ended };
+    const maxSteps = typeof data.maxSteps === 'number' && Number.isInteger(data.maxSteps) && data.maxSteps >= 1 ? data.maxSteps : this.ownMaxSteps;
+    this.current = { state: data.state, observation: data.observation, actions: data.actions, stepCount: data.stepCount, ended: data.ended, maxSteps };
   }
 
   /** Nothing to release (the world model is not closed with it); idempotent. */

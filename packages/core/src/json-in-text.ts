@@ -37,7 +37,8 @@ export function* findJsonValues(text: string): Generator<JsonValueInText, void, 
     if (character !== '{' && character !== '[') continue;
     const scanned = scanJson(text, index);
     if (scanned.tooDeep) {
-      index = bracketsEnd(text, index) - 1; // skipped whole: its inner levels are not values of their own
+      // Skipped whole (its inner levels are not values of their own): up to its closing bracket.
+      index = (scanJson(text, index, Number.POSITIVE_INFINITY).closedAt ?? text.length) - 1;
       continue;
     }
     if (scanned.closedAt === undefined) continue; // unclosed: truncated
@@ -46,24 +47,6 @@ export function* findJsonValues(text: string): Generator<JsonValueInText, void, 
     yield { value: parsed.value, start: index, end: scanned.closedAt, ...(parsed.repair ? { repair: parsed.repair } : {}) };
     index = scanned.closedAt - 1;
   }
-}
-
-/** Index just past the bracket that closes the one at `start` (any kind, strings honoured), else the text's length. */
-function bracketsEnd(text: string, start: number): number {
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  for (let index = start; index < text.length; index += 1) {
-    const character = text[index];
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (character === '\\') escaped = true;
-      else if (character === '"') inString = false;
-    } else if (character === '"') inString = true;
-    else if (character === '{' || character === '[') depth += 1;
-    else if ((character === '}' || character === ']') && --depth === 0) return index + 1;
-  }
-  return text.length;
 }
 
 /**
@@ -149,9 +132,10 @@ export interface JsonScanState {
 
 /**
  * Scans the value opening at `start` up to its closing bracket, the end of the text, or the nesting
- * cap, whichever comes first; strings and escapes are honoured. Parses nothing.
+ * cap (`maxNesting`, default {@link MAX_JSON_NESTING}), whichever comes first; strings and escapes
+ * are honoured. Parses nothing.
  */
-export function scanJson(text: string, start = 0): JsonScanState {
+export function scanJson(text: string, start = 0, maxNesting = MAX_JSON_NESTING): JsonScanState {
   const stack: string[] = [];
   let inString = false;
   let escaped = false;
@@ -168,7 +152,7 @@ export function scanJson(text: string, start = 0): JsonScanState {
     else if (character === ',') lastMemberBoundary = index;
     else if (character === '{' || character === '[') {
       stack.push(character === '{' ? '}' : ']');
-      if (stack.length > MAX_JSON_NESTING) return { stack, inString, tooDeep: true };
+      if (stack.length > maxNesting) return { stack, inString, tooDeep: true };
       lastMemberBoundary = index + 1;
     } else if (character === '}' || character === ']') {
       if (stack.pop() !== character) return { stack, inString, closedAt: index + 1 };

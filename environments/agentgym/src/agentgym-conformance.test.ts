@@ -1,6 +1,8 @@
 // The AgentGym client pointed at worldloop's own server passes the environment conformance suite
 // for every gridworld, TextCraft and household task: the protocol carries the whole Environment
-// contract but snapshots. Invalid-action lists mirror each package's own conformance test.
+// contract but snapshots. Invalid-action lists mirror each package's own conformance test. A
+// reset's maxSteps is honoured by the client itself (the protocol cannot carry it), except for the
+// gridworld, whose text commands run several counted steps in one /step (see AgentGymEnvironment).
 import { afterAll, beforeAll } from 'vitest';
 import { EnvironmentServer } from '@worldloop/environment-server';
 import { gridworldEnvironments } from '@worldloop/gridworld';
@@ -11,12 +13,16 @@ import { textcraftEnvironments } from '@worldloop/textcraft';
 import { AgentGymEnvironment, type AgentGymObservation } from './agentgym-environment.js';
 
 const served: { spec: EnvironmentSpec<Observation, string>; options: EnvironmentConformanceOptions }[] = [
-  ...gridworldEnvironments.map((spec) => ({ spec, options: {} })),
+  // A gridworld text command runs several counted steps in one /step: the client ignores a reset's maxSteps there.
+  ...gridworldEnvironments.map((spec) => ({ spec, options: { resetMaxSteps: 'ignored' as const } })),
   ...textcraftEnvironments.map((spec) => ({
     spec,
-    options: { invalidActions: ['__not_an_action__', 'fly to the moon', 'get oak logs', 'get 0 stick', 'craft stick', 'craft 4 stick using planks', 42] },
+    options: {
+      invalidActions: ['__not_an_action__', 'fly to the moon', 'get oak logs', 'get 0 stick', 'craft stick', 'craft 4 stick using planks', 42],
+      resetMaxSteps: 'honoured' as const,
+    },
   })),
-  ...householdEnvironments.map((spec) => ({ spec, options: { invalidActions: ['__not_an_action__', 'fly to the moon', 'go to fridge', 'take mug from', 42] } })),
+  ...householdEnvironments.map((spec) => ({ spec, options: { invalidActions: ['__not_an_action__', 'fly to the moon', 'go to fridge', 'take mug from', 42], resetMaxSteps: 'honoured' as const } })),
 ];
 const servers: EnvironmentServer[] = [];
 const urls = new Map<string, string>();

@@ -240,6 +240,94 @@ describe('AgentGymEnvironment against other dialects', () => {
   });
 });
 
+describe("AgentGymEnvironment and a reset's maxSteps (the caller's budget)", () => {
+  /** A server that never says done, announcing `max_steps` on reset when given one; `/step` ends the episode at `doneAt` steps. */
+  const budgetRoutes = (serverMaxSteps?: number, extra: { doneAt?: number; create?: Record<string, unknown> } = {}): StubRoutes => {
+    let steps = 0;
+    return {
+      'POST /create': () => ({ id: 0, ...extra.create }),
+      'POST /reset': () => {
+        steps = 0;
+        return { observation: 'start', reward: 0, done: false, ...(serverMaxSteps !== undefined ? { max_steps: serverMaxSteps } : {}) };
+      },
+      'POST /step': () => {
+        steps++;
+        return { observation: `step ${steps}`, reward: 0, done: steps === extra.doneAt };
+      },
+    };
+  };
+
+  it("truncates at the smaller of the budget and the server's max_steps, ends the episode there, and never sends the budget", async () => {
+    const server = await stub(budgetRoutes(5));
+    const environment = new AgentGymEnvironment({ url: server.url });
+    await environment.reset({ seed: 0, maxSteps: 2 });
+    expect(environment.maxSteps).toBe(2);
+    expect(server.requests.find((request) => request.route === 'POST /reset')!.body).toEqual({ id: 0, data_idx: 0 });
+    expect(await environment.step('x')).toMatchObject({ terminated: false, truncated: false });
+    expect(await environment.step('x')).toMatchObject({ terminated: false, truncated: true, info: { success: false } });
+    await expect(environment.step('x')).rejects.toThrow(new EnvironmentStateError(`step() was called after the episode of ${environment.id} ended; call reset() to start another.`));
+    expect(server.requests.filter((request) => request.route === 'POST /step')).toHaveLength(2);
+
+    await environment.reset({ seed: 0 }); // the budget was that episode's
+    expect(environment.maxSteps).toBe(5);
+    await environment.reset({ seed: 0, maxSteps: 9 });
+    expect(environment.maxSteps).toBe(5);
+  });
+
+  it("takes the budget alone when the server reports no max_steps, and the smaller of it and the maxSteps option", async () => {
+    const server = await stub(budgetRoutes());
+    const environment = new AgentGymEnvironment({ url: server.url });
+    await environment.reset({ seed: 0 });
+    expect(environment.maxSteps).toBeUndefined();
+    await environment.reset({ seed: 0, maxSteps: 1 });
+    expect(environment.maxSteps).toBe(1);
+    expect(await environment.step('x')).toMatchObject({ terminated: false, truncated: true });
+    await expect(environment.step('x')).rejects.toBeInstanceOf(EnvironmentStateError);
+
+    const limited = new AgentGymEnvironment({ url: server.url, maxSteps: 4 });
+    await limited.reset({ seed: 0, maxSteps: 3 });
+    expect(limited.maxSteps).toBe(3);
+    await limited.reset({ seed: 0, maxSteps: 6 });
+    expect(limited.maxSteps).toBe(4);
+  });
+
+  it('reports a step that ends the episode at the budget as terminated, not truncated', async () => {
+    const server = await stub(budgetRoutes(10, { doneAt: 2 }));
+    const environment = new AgentGymEnvironment({ url: server.url });
+    await environment.reset({ seed: 0, maxSteps: 2 });
+    expect(environment.maxSteps).toBe(2);
+    await environment.step('x');
+    expect(await environment.step('x')).toMatchObject({ terminated: true, truncated: false });
+  });
+
+  it('refuses a budget that is not a positive integer with a ConfigError before any request, leaving the episode as it was', async () => {
+    const server = await stub(budgetRoutes(5));
+    const environment = new AgentGymEnvironment({ url: server.url });
+    await expect(environment.reset({ seed: 0, maxSteps: 0 })).rejects.toThrow(
+      new ConfigError('Reset option maxSteps must be a positive integer (the steps the caller allows); got 0.'),
+    );
+    expect(server.requests).toHaveLength(0); // not even /create
+    await environment.reset({ seed: 0, maxSteps: 3 });
+    await environment.step('x');
+    const sent = server.requests.length;
+    for (const maxSteps of [-1, 1.5, Number.NaN, '3' as never]) await expect(environment.reset({ seed: 0, maxSteps })).rejects.toBeInstanceOf(ConfigError);
+    expect(server.requests).toHaveLength(sent);
+    expect(environment.maxSteps).toBe(3); // the running episode and its budget are untouched
+    await environment.step('x');
+    expect(await environment.step('x')).toMatchObject({ truncated: true });
+  });
+
+  it('ignores the budget where the server lists primitive_actions (one /step may run several counted steps)', async () => {
+    const server = await stub(budgetRoutes(64, { create: { primitive_actions: ['left', 'right', 'forward'] } }));
+    const environment = new AgentGymEnvironment({ url: server.url });
+    await environment.reset({ seed: 0, maxSteps: 2 });
+    expect(environment.maxSteps).toBe(64);
+    await environment.step('x');
+    expect(await environment.step('x')).toMatchObject({ truncated: false });
+    await expect(environment.reset({ seed: 0, maxSteps: 0 })).rejects.toBeInstanceOf(ConfigError);
+  });
+});
+
 describe('AgentGymEnvironment transport failures', () => {
   it('fails a slow answer after its deadline with a clear EnvironmentServerError, without retrying', async () => {
     const server = await stub({ 'POST /create': () => ({ id: 0 }), 'POST /reset': () => ({ observation: 'start' }), 'POST /step': () => HOLD });

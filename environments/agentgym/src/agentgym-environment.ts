@@ -4,6 +4,7 @@ import {
   ConfigError,
   EnvironmentStateError,
   InvalidActionError,
+  resetStepLimit,
   type Environment,
   type Info,
   type Observation,
@@ -43,7 +44,10 @@ export interface AgentGymEnvironmentOptions {
   readonly createBody?: Readonly<Record<string, unknown>>;
   /** Number of tasks the server holds: `data_idx` is the seed modulo this (default: the seed itself). */
   readonly taskCount?: number;
-  /** Steps after which the client truncates an episode (default: the server's `max_steps`, when it sends one). */
+  /**
+   * Steps after which the client truncates an episode (default: the server's `max_steps`, when it
+   * sends one). A reset's smaller `maxSteps` truncates that episode sooner.
+   */
   readonly maxSteps?: number;
   /** Accept actions the server did not list (default false: listed actions only, when it lists any). */
   readonly acceptUnlistedActions?: boolean;
@@ -73,7 +77,13 @@ export interface AgentGymObservation extends Observation {
  * worldloop servers' `invalid-action` (→ `InvalidActionError`, state unchanged) and
  * `environment-state` (→ `EnvironmentStateError`); a server that is down or dies is an
  * `EnvironmentServerError` naming the URL. `close` never throws: a server that is gone has
- * nothing left to release.
+ * nothing left to release. A reset's `maxSteps` (the caller's budget) is honoured on the client's
+ * side, never sent (the protocol has no such field): the episode is truncated at the smaller of it
+ * and the client's own limit, and ends there as it would at the server's end (the server's episode
+ * is left to the next reset). Caveat: a server that lists `primitive_actions` (a worldloop gridworld)
+ * runs a text command as several of its counted steps in one `/step`, which the client cannot stop
+ * at the budget; there the budget is ignored (allowed for a remote environment) and `maxSteps` stays
+ * the client's own limit.
  */
 export class AgentGymEnvironment implements Environment<AgentGymObservation, string> {
   readonly id: string;
@@ -89,6 +99,8 @@ export class AgentGymEnvironment implements Environment<AgentGymObservation, str
   private phase: Phase = 'idle';
   private stepCount = 0;
   private serverMaxSteps: number | undefined;
+  /** The reset's `maxSteps` (the caller's budget) for this episode, when it gave one. */
+  private episodeBudget: number | undefined;
   private actions: readonly string[] | undefined;
   private primitives: readonly string[] | undefined;
   private description: string | undefined;
@@ -123,13 +135,21 @@ export class AgentGymEnvironment implements Environment<AgentGymObservation, str
     if (options.expert) this.expertAction = () => (this.phase === 'running' ? this.expert : undefined);
   }
 
-  /** The step limit: the `maxSteps` option, else what the server announced on reset. */
+  /**
+   * The step limit: the `maxSteps` option, else what the server announced on reset; after a reset
+   * with a `maxSteps`, the smaller of that and this one (that one alone when there is none).
+   */
   get maxSteps(): number | undefined {
-    return this.options.maxSteps ?? this.serverMaxSteps;
+    const own = this.options.maxSteps ?? this.serverMaxSteps;
+    if (this.episodeBudget === undefined) return own;
+    return own === undefined ? this.episodeBudget : Math.min(own, this.episodeBudget);
   }
 
+  /** A `seed` or `maxSteps` the contract refuses is a `ConfigError` before any request, state unchanged. */
   async reset(options: ResetOptions = {}): Promise<ResetResult<AgentGymObservation>> {
     const dataIndex = this.dataIndex(options);
+    // Checked here, as the server's own limit is known only from its answer.
+    const budget = options.maxSteps === undefined ? undefined : resetStepLimit(options, Number.POSITIVE_INFINITY);
     if (this.instanceId === undefined) await this.create();
     let answer: ServerAnswer;
     if (options.seed === undefined && options.task === undefined && this.firstObservation !== undefined) {
@@ -153,6 +173,8 @@ export class AgentGymEnvironment implements Environment<AgentGymObservation, str
     this.firstObservation = undefined;
     this.phase = 'running';
     this.stepCount = 0;
+    // Where one /step may run several counted steps, the budget could not be kept exactly: ignored.
+    this.episodeBudget = this.primitives === undefined ? budget : undefined;
     const maxSteps = answer['max_steps'];
     this.serverMaxSteps = typeof maxSteps === 'number' && Number.isSafeInteger(maxSteps) && maxSteps > 0 ? maxSteps : undefined;
     const observation = await this.observationOf(answer, '/reset');

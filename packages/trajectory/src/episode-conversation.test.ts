@@ -7,8 +7,10 @@ import { LineWorldEnvironment, ScriptedLanguageModel, ScriptedPolicy, generateRe
 import { describe, expect, it } from 'vitest';
 import { alternatingTurns } from './alternating-turns.js';
 import { episodeConversation } from './episode-conversation.js';
-import { openAiChatExample } from './export-openai-chat.js';
-import { shareGptExample } from './export-sharegpt.js';
+import { agentGymFormat } from './export-agentgym.js';
+import { openAiChatExample, openAiChatFormat } from './export-openai-chat.js';
+import { shareGptExample, shareGptFormat } from './export-sharegpt.js';
+import { trlMessagesFormat } from './export-trl-messages.js';
 import { lineEpisode, lineStep, modelCall } from './fixtures/sample-records.js';
 
 const episode = lineEpisode;
@@ -112,6 +114,10 @@ describe('episodeConversation', () => {
         ['user', steps[2]!.observation.text],
         ['assistant', true],
       ]);
+    });
+
+    it("is in the dataset cards: masked where a format has weights or loss flags, kept where it has none", () => {
+      for (const format of [openAiChatFormat, agentGymFormat, shareGptFormat, trlMessagesFormat]) expect(format.description, format.name).toMatch(/replaced by a guard/);
     });
   });
 });

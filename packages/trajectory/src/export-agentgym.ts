@@ -72,7 +72,8 @@ export const agentGymFormat: DatasetFormat = {
   description: [
     "AgentGym's AgentTraj format (JSON Lines, one trajectory per episode), as AgentEvol's behavioural cloning reads it.",
     'The first human turn is the system prompt, answered "OK." (loss false); then observations (human, loss null) and the',
-    "agent's replies (gpt), loss true unless the reply was refused. Tool calls and results are written as text.",
+    "agent's replies (gpt), loss true unless the reply was refused or its action was replaced by a guard. Tool calls and",
+    'results are written as text.',
   ].join('\n'),
   schema: [
     '- `conversations`: list of `{"from": "human" | "gpt", "loss": true | false | null, "value": string}`, alternating, starting with human, ending with gpt',

@@ -1,5 +1,6 @@
 // OpenAI fine-tuning JSONL (chat format with tools): one conversation per episode, tool-call
-// arguments as JSON strings, every tool_call_id answered but the final reply's, `weight` 0 on refused replies.
+// arguments as JSON strings, every tool_call_id answered but the final reply's, `weight` 0 on refused replies
+// and on those whose action a guard replaced.
 import type { MessageContentPart, ToolDefinition } from '@worldloop/spec';
 import { conversationRows } from './conversation-rows.js';
 import type { DatasetFormat } from './dataset-format.js';
@@ -94,8 +95,9 @@ export const openAiChatFormat: DatasetFormat = {
   description: [
     "OpenAI's chat fine-tuning format (JSON Lines, one conversation per episode), also read by most SFT tools that take",
     'OpenAI-style messages. Upload as is: `client.files.create(file=open(path, "rb"), purpose="fine-tune")`.',
-    'Replies of the model that were refused (corrected by the policy, or whose action the environment refused) stay in the',
-    'conversation as context with `weight: 0`; every other assistant message has `weight: 1`.',
+    'Replies of the model that were refused (corrected by the policy, or whose action the environment or a guard refused)',
+    'or whose action was replaced by a guard (the outcome that follows is not theirs) stay in the conversation as context',
+    'with `weight: 0`; every other assistant message has `weight: 1`.',
   ].join('\n'),
   schema: [
     '- `messages`: list, in order:',

@@ -110,8 +110,8 @@ export const shareGptFormat: DatasetFormat = {
     'file gets an entry per file (named after the file: `grid.jsonl` → `grid`, `grid.validation.jsonl` → `grid_validation`);',
     'copy both into LLaMA-Factory\'s `data/` directory (or point `dataset_dir` here) and train with `dataset: grid`.',
     'Turns alternate strictly: `human` or `observation` at even positions (0, 2, ...), `gpt` or `function_call` at odd',
-    'ones, ending on the model. LLaMA-Factory trains on every model turn: refused replies are kept (export with',
-    '`--success-only`, or use `openai-chat` whose weights mask them, to leave them out).',
+    'ones, ending on the model. LLaMA-Factory trains on every model turn: refused replies, and replies whose action was',
+    'replaced by a guard, are kept (use `openai-chat` or `agentgym`, whose weights or loss flags mask them, to leave them out).',
   ].join('\n'),
   schema: [
     '- `conversations`: list of `{"from": "human" | "gpt" | "function_call" | "observation", "value": string}`',

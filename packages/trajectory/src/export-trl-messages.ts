@@ -68,7 +68,8 @@ export const trlMessagesFormat: DatasetFormat = {
   description: [
     "TRL's conversational language-modelling type (JSON Lines, one conversation per episode), for `SFTTrainer`:",
     '`load_dataset("json", data_files=path)`, then train with `assistant_only_loss=True` to learn the replies only.',
-    'Refused replies stay in the conversation (this format has no per-message weight; `openai-chat` has).',
+    'Refused replies, and replies whose action was replaced by a guard, stay in the conversation (this format has no',
+    'per-message weight; `openai-chat` has).',
   ].join('\n'),
   schema: [
     '- `messages`: list of `{"role": "system" | "user", "content": string}`, `{"role": "assistant", "content": string, "tool_calls"?: [{"id", "type": "function", "function": {"name", "arguments": object}}]}`, `{"role": "tool", "tool_call_id", "name", "content": string}`',

@@ -40,6 +40,17 @@ describe('chat exports at their edges', () => {
     expect(example.messages.at(-1)).toEqual({ role: 'assistant', content: 'Action: right', weight: 1 });
   });
 
+  it('writes no OpenAI example for an episode with no reply trained on, and ends one on its last reply trained on', () => {
+    const refused = { feedback: 'Invalid action "fly": not an action here.', accepted: false } as Partial<StepRecord>;
+    const second: ChatMessage[] = [...first, { role: 'assistant', content: 'Action: right' }, { role: 'user', content: 'at 1' }];
+    const onlyRefused = [step(0, { modelCalls: [call(first, 'Action: fly')], ...refused })];
+    expect(episodeConversation(episode, onlyRefused).messages.some((message) => message.role === 'assistant' && !message.trainable)).toBe(true);
+    expect(openAiChatExample(episodeConversation(episode, onlyRefused))).toBeUndefined();
+    const trainedThenRefused = [step(0, { modelCalls: [call(first, 'Action: right')] }), step(1, { modelCalls: [call(second, 'Action: fly')], ...refused })];
+    const example = openAiChatExample(episodeConversation(episode, trainedThenRefused))!;
+    expect(example.messages.at(-1)).toEqual({ role: 'assistant', content: 'Action: right', weight: 1 });
+  });
+
   it('answers every tool call of every reply when the server reused a tool-call id across replies', () => {
     const act = (action: string): ModelToolCall => ({ id: 'call_0', name: 'act', arguments: { action } });
     const conversation = episodeConversation(episode, nativeSteps([act('right'), act('right')]));

@@ -1,6 +1,6 @@
 // OpenAI fine-tuning JSONL (chat format with tools): one conversation per episode, tool-call
 // arguments as JSON strings, every tool_call_id answered but the final reply's, `weight` 0 on refused replies
-// and on those whose action a guard replaced.
+// and on those whose action a guard replaced; an example ends on its last reply trained on.
 import type { MessageContentPart, ToolDefinition } from '@worldloop/spec';
 import { conversationRows } from './conversation-rows.js';
 import type { DatasetFormat } from './dataset-format.js';
@@ -30,10 +30,12 @@ export interface OpenAiChatExample {
 }
 
 /**
- * The example for one conversation, or undefined when it has no assistant message. Empty assistant
- * replies without tool calls are left out (OpenAI refuses empty content); empty user and tool
- * contents become "(empty)". It ends on the last assistant message kept: what follows it (the tool
- * messages answering the final reply's calls, the user message an empty final reply answered) is left out.
+ * The example for one conversation, or undefined when it has no assistant message trained on
+ * (`weight: 1`: an example of refused or replaced replies only would cost tokens and teach nothing).
+ * Empty assistant replies without tool calls are left out (OpenAI refuses empty content); empty user
+ * and tool contents become "(empty)". It ends on the last assistant message trained on: what follows
+ * it (the tool messages answering its calls, later replies kept only as context, the user message an
+ * empty final reply answered) is left out.
  */
 export function openAiChatExample(conversation: EpisodeConversation): OpenAiChatExample | undefined {
   const messages: OpenAiChatMessage[] = [];
@@ -41,11 +43,13 @@ export function openAiChatExample(conversation: EpisodeConversation): OpenAiChat
     const converted = openAiChatMessage(message);
     if (converted !== undefined) messages.push(converted);
   }
-  if (!messages.some((message) => message.role === 'assistant')) return undefined;
-  // The example ends on the model's last reply, its tool calls unanswered, as OpenAI's function-calling
-  // examples do: what the last action brought is not something the model is trained to say.
-  // A last reply left out (empty: the policy fell back on a default action) must not leave it ending on the user.
-  while (messages.at(-1)?.role !== 'assistant') messages.pop();
+  const trained = (message: OpenAiChatMessage | undefined) => message?.role === 'assistant' && message.weight === 1;
+  if (!messages.some(trained)) return undefined;
+  // The example ends on the model's last reply trained on, its tool calls unanswered, as OpenAI's
+  // function-calling examples do: what the last action brought is not something the model is trained
+  // to say, and context after the last trained reply trains nothing. A last reply left out (empty:
+  // the policy fell back on a default action) must not leave it ending on the user.
+  while (!trained(messages.at(-1))) messages.pop();
   return conversation.tools.length === 0 ? { messages } : { messages, tools: conversation.tools.map(openAiTool) };
 }
 
@@ -97,7 +101,8 @@ export const openAiChatFormat: DatasetFormat = {
     'OpenAI-style messages. Upload as is: `client.files.create(file=open(path, "rb"), purpose="fine-tune")`.',
     'Replies of the model that were refused (corrected by the policy, or whose action the environment or a guard refused)',
     'or whose action was replaced by a guard (the outcome that follows is not theirs) stay in the conversation as context',
-    'with `weight: 0`; every other assistant message has `weight: 1`.',
+    'with `weight: 0`; every other assistant message has `weight: 1`. An example ends on its last reply with `weight: 1`,',
+    'and an episode with none is left out (it would teach nothing).',
   ].join('\n'),
   schema: [
     '- `messages`: list, in order:',

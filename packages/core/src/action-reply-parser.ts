@@ -5,6 +5,7 @@
 import type { ModelToolCall } from '@worldloop/spec';
 import { trimBothEndsOf } from './text-trimming.js';
 import { parseToolCallArguments, parseToolCallsFromText } from './tool-call-text-parser.js';
+import { thinkBlocks } from './think-blocks.js';
 
 /** Options of {@link parseActionReply}. */
 export interface ActionReplyParserOptions {
@@ -34,7 +35,6 @@ export interface ActionReply {
   readonly warnings: readonly string[];
 }
 
-const THINK_BLOCK = /<think>([\s\S]*?)(?:<\/think>|$)/g;
 const ACTION_LINE = /^[ \t>*_#-]*action[ \t*_]*[:：](.*)$/gim;
 const OBSERVATION_LINE = /^[ \t>*_#-]*observation[ \t*_]*[:：]/gim;
 const THOUGHT_LABEL = /^[ \t>*_#-]*thought[ \t*_]*[:：][ \t*_]*/im;
@@ -49,7 +49,7 @@ const WRAPPING_CHARACTER = /[\s*_`"'“”‘’]/;
 export function parseActionReply(text: string, options: ActionReplyParserOptions = {}): ActionReply {
   const actionToolName = options.actionToolName ?? 'act';
   const thinking: string[] = [];
-  let visible = text.replace(THINK_BLOCK, (_match, inner: string) => {
+  let visible = text.replace(thinkBlocks(), (_match, inner: string) => {
     if (inner.trim() !== '') thinking.push(inner.trim());
     return '';
   });

@@ -13,6 +13,7 @@ export * from './seeded-random.js';
 export * from './tool-registry.js';
 export * from './tool-call-text-parser.js';
 export { MAX_JSON_NESTING, extractJsonValue, findJsonValues, parseJsonTolerantly, type JsonValueInText, type TolerantJson } from './json-in-text.js';
+export { withoutThinkBlocks } from './think-blocks.js';
 export * from './token-estimator.js';
 export * from './prompt-builder.js';
 export * from './action-reply-parser.js';

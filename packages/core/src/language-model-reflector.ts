@@ -3,6 +3,7 @@
 // tolerantly where not). A model error or unusable answer gives no reflection and a warning.
 import type { JsonSchema, LanguageModel, NewMemory, ReflectionInput, ReflectionResult, Reflector, SamplingParameters } from '@worldloop/spec';
 import { findJsonValues } from './json-in-text.js';
+import { withoutThinkBlocks } from './think-blocks.js';
 
 /** Options of a `LanguageModelReflector`. */
 export interface LanguageModelReflectorOptions {
@@ -117,7 +118,7 @@ export class LanguageModelReflector implements Reflector {
  */
 function parseLessons(text: string): { text: string; importance?: number }[] | undefined {
   let empty: { text: string; importance?: number }[] | undefined;
-  for (const found of findJsonValues(text.replace(THINK_BLOCK, ' '))) {
+  for (const found of findJsonValues(withoutThinkBlocks(text))) {
     const value = found.value;
     const list = Array.isArray(value) ? value : isObject(value) && Array.isArray(value['lessons']) ? (value['lessons'] as unknown[]) : undefined;
     if (list === undefined) continue;
@@ -127,9 +128,6 @@ function parseLessons(text: string): { text: string; importance?: number }[] | u
   }
   return empty;
 }
-
-/** Reasoning a model wrote before answering (an unclosed block runs to the end): never the answer. */
-const THINK_BLOCK = /<think>[\s\S]*?(?:<\/think>|$)/g;
 
 /** The usable lessons of a list: non-empty strings, and objects with a non-empty `text`. */
 function lessonsIn(list: readonly unknown[]): { text: string; importance?: number }[] {

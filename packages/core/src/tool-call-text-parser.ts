@@ -2,6 +2,7 @@
 // of native tool_calls. Tolerant: double-encoded arguments, trailing prose, missing closing braces; never throws.
 import type { ModelToolCall } from '@worldloop/spec';
 import { MAX_JSON_NESTING, extractJsonValue, parseJsonTolerantly, scanJson } from './json-in-text.js';
+import { thinkBlocks } from './think-blocks.js';
 
 /** Options of {@link parseToolCallsFromText}. */
 export interface ToolCallTextParserOptions {
@@ -262,7 +263,7 @@ function pythonStyleCalls(body: string): CandidateCall[] | undefined {
 
 function thinkRanges(text: string): { start: number; end: number }[] {
   const ranges: { start: number; end: number }[] = [];
-  for (const match of text.matchAll(/<think>[\s\S]*?(?:<\/think>|$)/g)) ranges.push({ start: match.index, end: match.index + match[0].length });
+  for (const match of text.matchAll(thinkBlocks())) ranges.push({ start: match.index, end: match.index + match[0].length });
   return ranges;
 }
 

@@ -12,7 +12,7 @@ import type {
   SamplingParameters,
   Transition,
 } from '@worldloop/spec';
-import { findJsonValues } from '@worldloop/core';
+import { findJsonValues, withoutThinkBlocks } from '@worldloop/core';
 import type { Imagination, ImaginingWorldModel } from './imagining-world-model.js';
 
 /** Options of a {@link LanguageWorldModel}. */
@@ -161,7 +161,7 @@ function question(state: Observation, action: string): string {
  * repaired. When no object fits, the reason is the first object's defect.
  */
 function parseAnswer(result: GenerateResult): ParsedAnswer {
-  const text = result.text.replace(THINK_BLOCK, ' ');
+  const text = withoutThinkBlocks(result.text);
   let firstProblem: string | undefined;
   for (const found of findJsonValues(text)) {
     const answer = predictionFrom(found.value);
@@ -171,9 +171,6 @@ function parseAnswer(result: GenerateResult): ParsedAnswer {
   if (firstProblem !== undefined) return { ok: false, reason: firstProblem };
   return { ok: false, reason: text.includes('{') ? 'no complete, valid JSON object in the answer' : 'no JSON object in the answer' };
 }
-
-/** Reasoning a model wrote before answering (an unclosed block runs to the end): never the answer. */
-const THINK_BLOCK = /<think>[\s\S]*?(?:<\/think>|$)/g;
 
 /** A parsed JSON value read as a prediction, or what is wrong with it. */
 function predictionFrom(value: unknown): ParsedAnswer {

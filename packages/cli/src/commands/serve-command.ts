@@ -29,8 +29,6 @@ export async function serveCommand(io: CliIo, flags: ServeFlags, signal: AbortSi
     spec,
     maxInstances,
     idleTimeoutMs: idleTimeoutSeconds * 1000,
-    // A restarted server must not hand out the ids its clients still hold from the previous run.
-    firstInstanceId: 'random',
     ...(maxSteps !== undefined ? { environmentOptions: { maxSteps } } : {}),
   });
   const address = await server.listen({ port, host }).catch((error: unknown) => {
